@@ -1,0 +1,71 @@
+/**
+ * parallelize and range: sources that slice a driver-side collection or a numeric range into
+ * partitions with Spark's rule (partition i of n over len items holds [floor(i*len/n),
+ * floor((i+1)*len/n))). Layer: operators. Runs in: driver (plan) and workers (kernel).
+ */
+import { require } from '../../src/core/errors.js';
+import { makeNode, type PlanContext, type PlanNode } from '../../src/rdd/plan-node.js';
+import { registerOperator } from '../registry.js';
+
+/** Bounds of slice `i` of `n` over `length` items (ParallelCollectionRDD.slice). */
+export function sliceBounds(i: number, n: number, length: number): [number, number] {
+  return [Math.floor((i * length) / n), Math.floor(((i + 1) * length) / n)];
+}
+
+function checkSlices(numSlices: number): void {
+  require(
+    Number.isInteger(numSlices) && numSlices >= 1,
+    () => `Positive number of partitions required: numSlices was ${numSlices}; give an integer >= 1.`,
+  );
+}
+
+/** A ParallelCollectionRDD over a copy of `data`. */
+export function parallelizeNode(plan: PlanContext, data: ArrayLike<unknown>, numSlices: number, callSite: string): PlanNode {
+  checkSlices(numSlices);
+  const copy = ArrayBuffer.isView(data) ? (data as unknown as Float64Array).slice() : Array.from(data);
+  return makeNode(plan, { kind: 'parallelize', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { data: copy }, callSite });
+}
+
+/** A ParallelCollectionRDD over the integers `start, start+step, ...` below `end` (above it for a negative step). */
+export function rangeNode(plan: PlanContext, start: number, end: number, step: number, numSlices: number, callSite: string): PlanNode {
+  checkSlices(numSlices);
+  require(Number.isInteger(start) && Number.isInteger(end), () => `range needs integer bounds, got start=${start}, end=${end}.`);
+  require(Number.isInteger(step) && step !== 0, () => `range needs a non-zero integer step, got step=${step}.`);
+  const count = Math.max(0, Math.ceil((end - start) / step));
+  return makeNode(plan, { kind: 'range', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { start, step, count }, callSite });
+}
+
+registerOperator({
+  kind: 'parallelize',
+  elementWise: false,
+  compute(node, split, tc) {
+    const data = node.args.data as ArrayLike<unknown>;
+    const [lo, hi] = sliceBounds(split, node.numPartitions, data.length);
+    tc.metrics.recordsIn += hi - lo;
+    return ArrayBuffer.isView(data) ? (data as unknown as Float64Array).subarray(lo, hi) : (data as unknown[]).slice(lo, hi);
+  },
+});
+
+registerOperator({
+  kind: 'range',
+  elementWise: false,
+  compute(node, split, tc) {
+    const { start, step, count } = node.args as { start: number; step: number; count: number };
+    const [lo, hi] = sliceBounds(split, node.numPartitions, count);
+    const out = new Float64Array(hi - lo);
+    for (let i = lo; i < hi; i++) out[i - lo] = start + i * step;
+    tc.metrics.recordsIn += hi - lo;
+    return out;
+  },
+});
+
+registerOperator({
+  kind: 'empty',
+  elementWise: false,
+  compute: () => [],
+});
+
+/** An RDD with no partitions (`ctx.emptyRDD()`). */
+export function emptyNode(plan: PlanContext, callSite: string): PlanNode {
+  return makeNode(plan, { kind: 'empty', className: 'EmptyRDD', numPartitions: 0, callSite });
+}

@@ -1,0 +1,39 @@
+/**
+ * Call sites: where in the user's code an RDD or an action was created ("map at job.ts:12"), as
+ * Spark names RDDs and stages. Frames inside squall itself are skipped.
+ * Layer: core. Runs in: driver.
+ */
+import { dirname, basename, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// This file is <root>/src/core/call-site.ts (or <root>/dist/src/core/call-site.js).
+const here = dirname(fileURLToPath(import.meta.url));
+const srcDir = dirname(here);
+const root = dirname(srcDir);
+const packageRoot = basename(root) === 'dist' ? dirname(root) : root;
+const internalDirs = ['src', 'operators', 'scheduler', 'dist'].map((d) => packageRoot + sep + d + sep);
+
+function isInternal(file: string): boolean {
+  const path = file.startsWith('file://') ? fileURLToPath(file) : file;
+  return path.startsWith('node:') || path.includes(`${sep}node_modules${sep}`) || internalDirs.some((d) => path.startsWith(d));
+}
+
+const framePattern = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?$/;
+
+/** `"<operation> at <file>:<line>"` for the first stack frame outside squall. */
+export function callSite(operation: string): string {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 25;
+  Error.captureStackTrace(holder, callSite);
+  Error.stackTraceLimit = limit;
+  const lines = (holder.stack ?? '').split('\n').slice(1);
+  for (const line of lines) {
+    const m = framePattern.exec(line.trim());
+    if (!m) continue;
+    const file = m[1] as string;
+    if (isInternal(file)) continue;
+    return `${operation} at ${basename(file.startsWith('file://') ? fileURLToPath(file) : file)}:${m[2]}`;
+  }
+  return `${operation} at <unknown>`;
+}

@@ -1,0 +1,10 @@
+/**
+ * Deep copies of "zero" values, so each partition folds into its own copy as Spark's serialised
+ * zero values do. Layer: core. Runs in: driver and workers.
+ */
+
+/** A deep copy of `value`; primitives are returned as they are. */
+export function cloneValue<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  return structuredClone(value);
+}
