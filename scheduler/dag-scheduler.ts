@@ -147,7 +147,7 @@ export class DAGScheduler implements TaskSchedulerListener {
 
   private createResultStage(request: JobRequest, jobId: number): ResultStage {
     const parents = this.getOrCreateParentStages(request.rdd, jobId);
-    const stage = new ResultStage(this.nextStageId++, request.rdd, request.partitions, request.resultFunction, parents, jobId);
+    const stage = new ResultStage(this.nextStageId++, request.rdd, request.partitions, request.resultFunction, parents, jobId, request.description);
     this.registerStage(stage, jobId);
     return stage;
   }

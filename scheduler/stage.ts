@@ -34,7 +34,7 @@ export abstract class Stage {
   /** Partitions (of the stage's RDD) that still need computing. */
   abstract findMissingPartitions(): number[];
 
-  /** Spark's stage name: the call site of its last RDD. */
+  /** Spark's stage name: the call site of its last RDD (of the action, for a result stage). */
   get name(): string {
     return this.rdd.callSite;
   }
@@ -86,8 +86,13 @@ export class ResultStage extends Stage {
     readonly resultFunction: ResultFunction,
     parents: readonly Stage[],
     firstJobId: number,
+    /** The action's call site, e.g. `collect at job.ts:20`. */
+    private readonly actionCallSite: string,
   ) {
     super(id, rdd, partitions.length, parents, firstJobId);
+  }
+  override get name(): string {
+    return this.actionCallSite;
   }
   findMissingPartitions(): number[] {
     const job = this.job;

@@ -11,7 +11,10 @@ const here = dirname(fileURLToPath(import.meta.url));
 const srcDir = dirname(here);
 const root = dirname(srcDir);
 const packageRoot = basename(root) === 'dist' ? dirname(root) : root;
-const internalDirs = ['src', 'operators', 'scheduler', 'dist'].map((d) => packageRoot + sep + d + sep);
+// The engine's own layers; frames in them are never the user's call site. (Code built on the
+// engine, such as src/main.ts, counts as user code, as PySpark's library code does.)
+const engineDirs = ['src/core', 'src/rdd', 'src/events', 'src/context', 'operators', 'scheduler'];
+const internalDirs = engineDirs.flatMap((d) => [packageRoot + sep + d + sep, packageRoot + sep + 'dist' + sep + d + sep]).map((d) => d.split('/').join(sep));
 
 function isInternal(file: string): boolean {
   const path = file.startsWith('file://') ? fileURLToPath(file) : file;
