@@ -19,7 +19,6 @@
  */
 import { JobAbortedError, JobCancelledError, RemoteTaskError } from '../src/core/errors.js';
 import type { EventBus } from '../src/events/event-bus.js';
-import type { TaskEndReason } from '../src/events/listener-events.js';
 import type { PlanNode, ShuffleDependency } from '../src/rdd/plan-node.js';
 import type { ResultFunction } from '../operators/shared/result-function.js';
 import { immediateShuffleDependencies, walkTaskLineage } from './lineage.js';
@@ -352,7 +351,7 @@ export class DAGScheduler implements TaskSchedulerListener {
 
   // ---- task completion ------------------------------------------------------------------------
 
-  taskEnded(running: RunningTask, result: TaskRunResult, reason: TaskEndReason): void {
+  taskEnded(running: RunningTask, result: TaskRunResult): void {
     const { manager, task, info } = running;
     const stage = manager.stage;
     switch (result.status) {
@@ -375,7 +374,7 @@ export class DAGScheduler implements TaskSchedulerListener {
           break;
         }
         const decision = manager.handleFailure(info.index, true);
-        if (decision.abort && reason.kind === 'exception') {
+        if (decision.abort) {
           const job = this.jobForStage(stage);
           const cause = new RemoteTaskError(result.error);
           const message =
@@ -410,14 +409,12 @@ export class DAGScheduler implements TaskSchedulerListener {
     if (stage instanceof ResultStage) {
       const job = stage.job;
       if (!job || !this.activeJobs.has(job.jobId)) return;
-      const index = task.index;
-      // Results of an old stage attempt still count: indices map to the job's partitions.
-      const jobIndex = stage.partitions.indexOf(task.partition);
-      if (jobIndex < 0 || job.finished[jobIndex]) return;
+      // Results of an old stage attempt still count: partitions map to the job's output slots.
+      const jobIndex = stage.outputIndex.get(task.partition);
+      if (jobIndex === undefined || job.finished[jobIndex]) return;
       this.options.applyAccumulatorUpdates(result.accumulatorUpdates);
       job.finished[jobIndex] = true;
       job.numFinished++;
-      void index;
       try {
         job.resultHandler(jobIndex, result.value);
       } catch (error) {

@@ -79,6 +79,8 @@ export class ShuffleMapStage extends Stage {
 export class ResultStage extends Stage {
   readonly kind = 'result' as const;
   job: ActiveJob | undefined;
+  /** Index in `partitions` of each partition (the job's output slot). */
+  readonly outputIndex: ReadonlyMap<number, number>;
   constructor(
     id: number,
     rdd: PlanNode,
@@ -90,6 +92,7 @@ export class ResultStage extends Stage {
     private readonly actionCallSite: string,
   ) {
     super(id, rdd, partitions.length, parents, firstJobId);
+    this.outputIndex = new Map(partitions.map((p, i) => [p, i]));
   }
   override get name(): string {
     return this.actionCallSite;

@@ -38,7 +38,7 @@ export interface TaskSchedulerListener {
   /** Builds the task for `index` of `manager`, resolving its input blocks for `executorId`. */
   buildTask(manager: TaskSetManager, index: number, taskId: number, attempt: number, executorId: string): TaskDescription;
   /** A task ended (successfully or not). */
-  taskEnded(running: RunningTask, result: TaskRunResult, reason: TaskEndReason): void;
+  taskEnded(running: RunningTask, result: TaskRunResult): void;
 }
 
 export class TaskScheduler {
@@ -123,9 +123,10 @@ export class TaskScheduler {
 
   /** Tasks waiting for a preferred executor get another offer round once the locality wait ends. */
   private armLocalityTimer(): void {
-    const waiting = this.taskSets.some((m) => m.hasPending);
-    const freeSlots = [...this.executors.values()].some((e) => e.freeCores.length > 0);
-    if (!waiting || !freeSlots || this.localityTimer) return;
+    if (this.localityTimer || !this.taskSets.some((m) => m.waitingForLocality && !m.isZombie)) return;
+    let freeSlots = false;
+    for (const e of this.executors.values()) if (e.freeCores.length > 0) freeSlots = true;
+    if (!freeSlots) return;
     this.localityTimer = setTimeout(() => {
       this.localityTimer = undefined;
       this.reviveOffers();
@@ -161,7 +162,9 @@ export class TaskScheduler {
     const busy = executor.cores - executor.freeCores.length;
     if (busy > this.maxConcurrentPerExecutor) this.maxConcurrentPerExecutor = busy;
     if (busy > executor.cores) throw new Error(`Executor ${executor.id} would run ${busy} tasks on ${executor.cores} cores`);
-    this.bus.post({ type: 'taskStart', time: info.launchTime, stageId: task.stageId, stageAttemptId: task.stageAttempt, taskInfo: info });
+    if (this.bus.observed) {
+      this.bus.post({ type: 'taskStart', time: info.launchTime, stageId: task.stageId, stageAttemptId: task.stageAttempt, taskInfo: info });
+    }
     this.backend.runTask(task, { executorId: executor.id, core }).then(
       (result) => this.statusUpdate(taskId, result),
       (error: unknown) => this.statusUpdate(taskId, { status: 'executorLost', message: `Backend failed: ${String(error)}` }),
@@ -174,27 +177,28 @@ export class TaskScheduler {
     this.runningTasks.delete(taskId);
     const executor = this.executors.get(running.info.executorId);
     if (executor) executor.freeCores.push(running.info.core);
-    const reason = endReason(result, running.info.executorId);
-    const { manager } = running;
-    const finishTime = Date.now();
-    const info: TaskInfo = {
-      ...running.info,
-      finishTime,
-      duration: finishTime - running.info.launchTime,
-      status: result.status === 'success' ? 'SUCCESS' : result.status === 'killed' ? 'KILLED' : 'FAILED',
-    };
-    this.bus.post({
-      type: 'taskEnd',
-      time: finishTime,
-      stageId: running.task.stageId,
-      stageAttemptId: running.task.stageAttempt,
-      taskType: running.task.kind === 'shuffleMap' ? 'ShuffleMapTask' : 'ResultTask',
-      reason,
-      taskInfo: info,
-      metrics: metricsOf(result),
-    });
-    (this.listener as TaskSchedulerListener).taskEnded({ ...running, info }, result, reason);
-    this.removeIfFinished(manager);
+    // Events are built only when someone listens: this path runs once per task.
+    if (this.bus.observed) {
+      const finishTime = Date.now();
+      const info: TaskInfo = {
+        ...running.info,
+        finishTime,
+        duration: finishTime - running.info.launchTime,
+        status: result.status === 'success' ? 'SUCCESS' : result.status === 'killed' ? 'KILLED' : 'FAILED',
+      };
+      this.bus.post({
+        type: 'taskEnd',
+        time: finishTime,
+        stageId: running.task.stageId,
+        stageAttemptId: running.task.stageAttempt,
+        taskType: running.task.kind === 'shuffleMap' ? 'ShuffleMapTask' : 'ResultTask',
+        reason: endReason(result, running.info.executorId),
+        taskInfo: info,
+        metrics: metricsOf(result),
+      });
+    }
+    (this.listener as TaskSchedulerListener).taskEnded(running, result);
+    this.removeIfFinished(running.manager);
     this.reviveOffers();
   }
 

@@ -63,10 +63,8 @@ export class TaskSetManager {
     return this.tasksSuccessful === this.partitions.length;
   }
 
-  /** True when it has tasks waiting to launch. */
-  get hasPending(): boolean {
-    return !this.isZombie && this.pendingAll.some((i) => this.launchable(i));
-  }
+  /** True when the last offer was declined only because tasks wait for their preferred executor. */
+  waitingForLocality = false;
 
   private addPending(index: number): void {
     const prefs = this.preferred[index] ?? [];
@@ -104,11 +102,17 @@ export class TaskSetManager {
       index = this.popFrom(this.pendingNoPref);
       locality = 'NO_PREF';
     }
-    if (index === undefined && now - this.lastLaunchTime >= this.localityWait) {
-      index = this.popFrom(this.pendingAll);
-      locality = 'ANY';
+    if (index === undefined) {
+      if (now - this.lastLaunchTime >= this.localityWait) {
+        index = this.popFrom(this.pendingAll);
+        locality = 'ANY';
+      } else {
+        // Peek without consuming: is anything launchable left that prefers another executor?
+        this.waitingForLocality = this.pendingAll.some((i) => this.launchable(i));
+      }
     }
     if (index === undefined) return undefined;
+    this.waitingForLocality = false;
     this.running.add(index);
     this.attemptCounts[index] = (this.attemptCounts[index] as number) + 1;
     if (locality !== 'ANY') this.lastLaunchTime = now;
