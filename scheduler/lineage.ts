@@ -7,35 +7,32 @@ import type { RDDInfo } from '../src/events/listener-events.js';
 import type { PlanNode, ShuffleDependency } from '../src/rdd/plan-node.js';
 import { narrowParentsOf } from '../operators/index.js';
 
-/** The shuffle dependencies reachable from `rdd` through narrow dependencies only. */
-export function immediateShuffleDependencies(rdd: PlanNode): ShuffleDependency[] {
-  const found: ShuffleDependency[] = [];
+/** Visits `rdd` and each RDD reachable from it through narrow dependencies, once each. */
+function visitStage(rdd: PlanNode, visit: (node: PlanNode) => void): void {
   const seen = new Set<number>();
   const stack = [rdd];
   while (stack.length > 0) {
     const node = stack.pop() as PlanNode;
     if (seen.has(node.id)) continue;
     seen.add(node.id);
-    for (const dep of node.deps) {
-      if (dep.type === 'shuffle') found.push(dep);
-      else stack.push(dep.parent);
-    }
+    visit(node);
+    for (const dep of node.deps) if (dep.type === 'narrow') stack.push(dep.parent);
   }
+}
+
+/** The shuffle dependencies reachable from `rdd` through narrow dependencies only, by shuffle id. */
+export function immediateShuffleDependencies(rdd: PlanNode): ShuffleDependency[] {
+  const found: ShuffleDependency[] = [];
+  visitStage(rdd, (node) => {
+    for (const dep of node.deps) if (dep.type === 'shuffle') found.push(dep);
+  });
   return found.sort((a, b) => a.shuffleId - b.shuffleId);
 }
 
 /** The RDDs a stage pipelines (its last RDD and narrow ancestors), last RDD first. */
 export function stageRdds(rdd: PlanNode): PlanNode[] {
   const out: PlanNode[] = [];
-  const seen = new Set<number>();
-  const stack = [rdd];
-  while (stack.length > 0) {
-    const node = stack.pop() as PlanNode;
-    if (seen.has(node.id)) continue;
-    seen.add(node.id);
-    out.push(node);
-    for (const dep of node.deps) if (dep.type === 'narrow') stack.push(dep.parent);
-  }
+  visitStage(rdd, (node) => out.push(node));
   return out;
 }
 

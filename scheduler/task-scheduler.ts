@@ -13,6 +13,7 @@
  */
 import type { EventBus } from '../src/events/event-bus.js';
 import type { TaskEndReason, TaskInfo, TaskMetrics } from '../src/events/listener-events.js';
+import { emptyMetrics } from '../operators/task-context.js';
 import type { SchedulerBackend } from './backend/scheduler-backend.js';
 import type { TaskDescription, TaskRunResult } from './task.js';
 import type { Locality, TaskSetManager } from './task-set-manager.js';
@@ -246,17 +247,7 @@ function endReason(result: TaskRunResult, executorId: string): TaskEndReason {
   }
 }
 
-const zeroMetrics: TaskMetrics = {
-  executorRunTime: 0,
-  recordsIn: 0,
-  recordsOut: 0,
-  inputRecordsFromCache: 0,
-  shuffleReadBytes: 0,
-  shuffleReadRecords: 0,
-  shuffleWriteBytes: 0,
-  shuffleWriteRecords: 0,
-  resultSize: 0,
-};
+const zeroMetrics: TaskMetrics = { ...emptyMetrics(), executorRunTime: 0, resultSize: 0 };
 
 function metricsOf(result: TaskRunResult): TaskMetrics {
   if (result.status !== 'success' && result.status !== 'failed') return zeroMetrics;

@@ -629,27 +629,25 @@ export class RDD<T> {
   }
 
   /** The `n` smallest records (by `key` when given), ascending. @example `await ctx.parallelize([5, 1, 3]).takeOrdered(2) // [1, 3]` */
-  async takeOrdered(n: number, key?: (value: T) => unknown, options?: ActionOptions): Promise<T[]> {
-    require(Number.isInteger(n), () => `takeOrdered(n) needs an integer, got ${String(n)}.`);
-    if (n < 0) throw new IllegalArgumentError(`top N cannot be negative: got ${n}.`);
-    if (key !== undefined) requireFunction(key, 'takeOrdered', 'key');
-    if (n === 0 || this.node.numPartitions === 0) return [];
-    const compare = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
-    const smallest = (records: T[]): T[] => records.sort(compare).slice(0, n);
-    const parts = await this.run<T[]>({ name: 'takeOrdered', terminal: { kind: 'array' }, finish: (v) => smallest(Array.from(v as ArrayLike<T>)) }, options);
-    return smallest(([] as T[]).concat(...parts));
+  takeOrdered(n: number, key?: (value: T) => unknown, options?: ActionOptions): Promise<T[]> {
+    return this.firstInOrder('takeOrdered', n, key, 1, options);
   }
 
   /** The `n` largest records (by `key` when given), descending. @example `await ctx.parallelize([5, 1, 3]).top(2) // [5, 3]` */
-  async top(n: number, key?: (value: T) => unknown, options?: ActionOptions): Promise<T[]> {
-    require(Number.isInteger(n), () => `top(n) needs an integer, got ${String(n)}.`);
+  top(n: number, key?: (value: T) => unknown, options?: ActionOptions): Promise<T[]> {
+    return this.firstInOrder('top', n, key, -1, options);
+  }
+
+  /** The first `n` records in the order `sign * compare(key)`: each partition keeps its first n, the driver merges. */
+  private async firstInOrder(name: string, n: number, key: ((value: T) => unknown) | undefined, sign: 1 | -1, options?: ActionOptions): Promise<T[]> {
+    require(Number.isInteger(n), () => `${name}(n) needs an integer, got ${String(n)}.`);
     if (n < 0) throw new IllegalArgumentError(`top N cannot be negative: got ${n}.`);
-    if (key !== undefined) requireFunction(key, 'top', 'key');
+    if (key !== undefined) requireFunction(key, name, 'key');
     if (n === 0 || this.node.numPartitions === 0) return [];
-    const compare = key ? (a: T, b: T) => defaultCompare(key(b), key(a)) : (a: T, b: T) => defaultCompare(b, a);
-    const largest = (records: T[]): T[] => records.sort(compare).slice(0, n);
-    const parts = await this.run<T[]>({ name: 'top', terminal: { kind: 'array' }, finish: (v) => largest(Array.from(v as ArrayLike<T>)) }, options);
-    return largest(([] as T[]).concat(...parts));
+    const compare = key ? (a: T, b: T) => sign * defaultCompare(key(a), key(b)) : (a: T, b: T) => sign * defaultCompare(a, b);
+    const first = (records: T[]): T[] => records.sort(compare).slice(0, n);
+    const parts = await this.run<T[]>({ name, terminal: { kind: 'array' }, finish: (v) => first(Array.from(v as ArrayLike<T>)) }, options);
+    return first(([] as T[]).concat(...parts));
   }
 
   /** Reduces the records with a commutative, associative `f`; rejects on an empty RDD. @example `await ctx.range(5).reduce((a, b) => a + b) // 10` */
