@@ -388,6 +388,12 @@ export class DAGScheduler implements TaskSchedulerListener {
     }
   }
 
+  taskSetFailed(manager: TaskSetManager, error: unknown): void {
+    const stage = manager.stage;
+    const cause = error instanceof Error ? error : new Error(String(error));
+    this.abortStage(stage, `Job aborted due to stage failure: could not launch a task of stage ${stage.id}.${manager.stageAttempt}: ${cause.message}`, cause, {});
+  }
+
   private storeCachedBlocks(blocks: ReadonlyArray<{ rdd: PlanNode; partition: number; records: ArrayLike<unknown> }>, executorId: string): void {
     const store = this.options.blockStores.get(executorId);
     if (!store) return;

@@ -40,6 +40,8 @@ export interface TaskSchedulerListener {
   buildTask(manager: TaskSetManager, index: number, taskId: number, attempt: number, executorId: string): TaskDescription;
   /** A task ended (successfully or not). */
   taskEnded(running: RunningTask, result: TaskRunResult): void;
+  /** A task of `manager` could not be launched at all; its stage must fail. */
+  taskSetFailed(manager: TaskSetManager, error: unknown): void;
 }
 
 export class TaskScheduler {
@@ -143,8 +145,14 @@ export class TaskScheduler {
     try {
       task = listener.buildTask(manager, index, taskId, attempt, executor.id);
     } catch (error) {
+      // The task could not even be built (its inputs could not be read): the stage fails, as
+      // Spark aborts a task set whose tasks cannot be serialised, and the job rejects.
       executor.freeCores.push(core);
-      throw error;
+      manager.handleFailure(index, false);
+      manager.isZombie = true;
+      listener.taskSetFailed(manager, error);
+      this.removeIfFinished(manager);
+      return;
     }
     const info: TaskInfo = {
       taskId,
