@@ -9,7 +9,7 @@ import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd
 
 /** Checks the weights and returns the cumulative bounds [0, w1, w1+w2, ..., 1]. */
 export function splitBounds(weights: readonly number[]): number[] {
-  require(Array.isArray(weights) && weights.length > 0, () => `randomSplit needs a non-empty array of weights, got ${String(weights)}.`);
+  require(Array.isArray(weights) && weights.length > 0, () => `randomSplit needs a non-empty array of weights, got ${Array.isArray(weights) ? `[${weights.join(', ')}]` : String(weights)}.`);
   weights.forEach((w, i) =>
     require(typeof w === 'number' && Number.isFinite(w) && w >= 0, () => `Weights must be nonnegative: weights[${i}] is ${String(w)}.`),
   );

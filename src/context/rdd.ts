@@ -4,7 +4,7 @@
  * Key-value methods (`this: RDD<[K, V]>`) and numeric methods (`this: RDD<number>`) are here too,
  * in place of Spark's PairRDDFunctions and DoubleRDDFunctions. Layer: context. Runs in: driver.
  */
-import { callSite } from '../core/call-site.js';
+import { callSite, withOperationName } from '../core/call-site.js';
 import { cloneValue } from '../core/clone.js';
 import { EmptyRDDError, IllegalArgumentError, require } from '../core/errors.js';
 import { defaultCompare, KeyMap } from '../core/keys.js';
@@ -293,50 +293,64 @@ export class RDD<T> {
 
   /** Distinct records. @example `ctx.parallelize([1, 1, 2]).distinct() // [1, 2] in some order` */
   distinct(numPartitions?: number): RDD<T> {
-    return this.map((x) => [x, null] as [T, null])
-      .reduceByKey((a) => a, numPartitions)
-      .map((kv) => kv[0]);
+    return withOperationName('distinct', () => {
+      return this.map((x) => [x, null] as [T, null])
+        .reduceByKey((a) => a, numPartitions)
+        .map((kv) => kv[0]);
+    });
   }
 
   /** Groups records by `f(record)`. @example `ctx.range(4).groupBy((x) => x % 2) // [[0, [0, 2]], [1, [1, 3]]]` */
   groupBy<K>(f: (value: T) => K, numPartitions?: number): RDD<[K, T[]]> {
-    return this.keyBy(f).groupByKey(numPartitions);
+    return withOperationName('groupBy', () => {
+      return this.keyBy(f).groupByKey(numPartitions);
+    });
   }
 
   /** Sorts by `f(record)`. @example `ctx.parallelize([3, 1, 2]).sortBy((x) => x) // [1, 2, 3]` */
   sortBy<K>(f: (value: T) => K, ascending = true, numPartitions?: number): RDD<T> {
-    return this.keyBy(f)
-      .sortByKey(ascending, numPartitions)
-      .map((kv) => kv[1]);
+    return withOperationName('sortBy', () => {
+      return this.keyBy(f)
+        .sortByKey(ascending, numPartitions)
+        .map((kv) => kv[1]);
+    });
   }
 
   /** Records of this RDD not in `other` (duplicates of survivors kept). @example `a.subtract(b)` */
   subtract(other: RDD<T>, numPartitions?: number): RDD<T> {
-    this.checkSame(other as RDD<unknown>, 'subtract');
-    return this.map((x) => [x, true] as [T, boolean])
-      .subtractByKey(other.map((x) => [x, true] as [T, boolean]), numPartitions)
-      .map((kv) => kv[0]);
+    return withOperationName('subtract', () => {
+      this.checkSame(other as RDD<unknown>, 'subtract');
+      return this.map((x) => [x, true] as [T, boolean])
+        .subtractByKey(other.map((x) => [x, true] as [T, boolean]), numPartitions)
+        .map((kv) => kv[0]);
+    });
   }
 
   /** Distinct records present in both RDDs. @example `a.intersection(b)` */
   intersection(other: RDD<T>, numPartitions?: number): RDD<T> {
-    this.checkSame(other as RDD<unknown>, 'intersection');
-    return this.map((x) => [x, null] as [T, null])
-      .cogroup(other.map((x) => [x, null] as [T, null]), numPartitions)
-      .filter((kv) => kv[1][0].length > 0 && kv[1][1].length > 0)
-      .map((kv) => kv[0]);
+    return withOperationName('intersection', () => {
+      this.checkSame(other as RDD<unknown>, 'intersection');
+      return this.map((x) => [x, null] as [T, null])
+        .cogroup(other.map((x) => [x, null] as [T, null]), numPartitions)
+        .filter((kv) => kv[1][0].length > 0 && kv[1][1].length > 0)
+        .map((kv) => kv[0]);
+    });
   }
 
   // ---- key-value transformations --------------------------------------------------------------
 
   /** The keys of a pair RDD. @example `pairs.keys()` */
   keys<K, V>(this: RDD<[K, V]>): RDD<K> {
-    return this.map((kv) => kv[0]);
+    return withOperationName('keys', () => {
+      return this.map((kv) => kv[0]);
+    });
   }
 
   /** The values of a pair RDD. @example `pairs.values()` */
   values<K, V>(this: RDD<[K, V]>): RDD<V> {
-    return this.map((kv) => kv[1]);
+    return withOperationName('values', () => {
+      return this.map((kv) => kv[1]);
+    });
   }
 
   /** `f` on each value; keeps the partitioner. @example `pairs.mapValues((v) => v * 2)` */
@@ -411,14 +425,18 @@ export class RDD<T> {
 
   /** Merges the values of each key with `f` (map-side too). @example `pairs.reduceByKey((a, b) => a + b)` */
   reduceByKey<K, V>(this: RDD<[K, V]>, f: (a: V, b: V) => V, numPartitions?: number, partitionFunc?: (key: K) => number): RDD<[K, V]> {
-    requireFunction(f, 'reduceByKey');
-    return this.combineWith((v: V) => v, f, f, numPartitions, partitionFunc, true, callSite('reduceByKey'));
+    return withOperationName('reduceByKey', () => {
+      requireFunction(f, 'reduceByKey');
+      return this.combineWith((v: V) => v, f, f, numPartitions, partitionFunc, true, callSite('reduceByKey'));
+    });
   }
 
   /** Folds each key's values from a copy of `zero`. @example `pairs.foldByKey(0, (a, b) => a + b)` */
   foldByKey<K, V>(this: RDD<[K, V]>, zero: V, f: (a: V, b: V) => V, numPartitions?: number, partitionFunc?: (key: K) => number): RDD<[K, V]> {
-    requireFunction(f, 'foldByKey');
-    return this.combineWith((v: V) => f(cloneValue(zero), v), f, f, numPartitions, partitionFunc, true, callSite('foldByKey'));
+    return withOperationName('foldByKey', () => {
+      requireFunction(f, 'foldByKey');
+      return this.combineWith((v: V) => f(cloneValue(zero), v), f, f, numPartitions, partitionFunc, true, callSite('foldByKey'));
+    });
   }
 
   /** Aggregates each key's values: `seqOp` within a partition from a copy of `zero`, `combOp` across. @example `pairs.aggregateByKey(0, (a, v) => a + v, (a, b) => a + b)` */
@@ -437,18 +455,20 @@ export class RDD<T> {
 
   /** Each key with all its values (order within a key unspecified). @example `pairs.groupByKey() // [[k, [v1, v2]], ...]` */
   groupByKey<K, V>(this: RDD<[K, V]>, numPartitions?: number, partitionFunc?: (key: K) => number): RDD<[K, V[]]> {
-    return this.combineWith(
-      (v: V) => [v],
-      (c: V[], v: V) => {
-        c.push(v);
-        return c;
-      },
-      (a: V[], b: V[]) => a.concat(b),
-      numPartitions,
-      partitionFunc,
-      false,
-      callSite('groupByKey'),
-    );
+    return withOperationName('groupByKey', () => {
+      return this.combineWith(
+        (v: V) => [v],
+        (c: V[], v: V) => {
+          c.push(v);
+          return c;
+        },
+        (a: V[], b: V[]) => a.concat(b),
+        numPartitions,
+        partitionFunc,
+        false,
+        callSite('groupByKey'),
+      );
+    });
   }
 
   /** Places records by key (no shuffle if already placed by an equal partitioner). @example `pairs.partitionBy(4)` */
@@ -505,37 +525,47 @@ export class RDD<T> {
 
   /** Inner join on keys. @example `a.join(b) // [[k, [v, w]], ...]` */
   join<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V, W]]> {
-    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]) => vs.flatMap((v) => ws.map((w) => [v, w] as [V, W])));
+    return withOperationName('join', () => {
+      return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]) => vs.flatMap((v) => ws.map((w) => [v, w] as [V, W])));
+    });
   }
 
   /** Left outer join; a missing right value is null. @example `a.leftOuterJoin(b) // [[k, [v, w or null]], ...]` */
   leftOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V, W | null]]> {
-    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]): Array<[V, W | null]> =>
-      vs.flatMap((v) => (ws.length === 0 ? [[v, null]] : ws.map((w): [V, W | null] => [v, w]))),
-    );
+    return withOperationName('leftOuterJoin', () => {
+      return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]): Array<[V, W | null]> =>
+        vs.flatMap((v) => (ws.length === 0 ? [[v, null]] : ws.map((w): [V, W | null] => [v, w]))),
+      );
+    });
   }
 
   /** Right outer join; a missing left value is null. @example `a.rightOuterJoin(b)` */
   rightOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V | null, W]]> {
-    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]): Array<[V | null, W]> =>
-      ws.flatMap((w) => (vs.length === 0 ? [[null, w]] : vs.map((v): [V | null, W] => [v, w]))),
-    );
+    return withOperationName('rightOuterJoin', () => {
+      return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]): Array<[V | null, W]> =>
+        ws.flatMap((w) => (vs.length === 0 ? [[null, w]] : vs.map((v): [V | null, W] => [v, w]))),
+      );
+    });
   }
 
   /** Full outer join; a missing side is null. @example `a.fullOuterJoin(b)` */
   fullOuterJoin<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, [V | null, W | null]]> {
-    return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]): Array<[V | null, W | null]> => {
-      if (vs.length === 0) return ws.map((w): [V | null, W | null] => [null, w]);
-      if (ws.length === 0) return vs.map((v): [V | null, W | null] => [v, null]);
-      return vs.flatMap((v) => ws.map((w): [V | null, W | null] => [v, w]));
+    return withOperationName('fullOuterJoin', () => {
+      return this.cogroup(other, numPartitions).flatMapValues(([vs, ws]): Array<[V | null, W | null]> => {
+        if (vs.length === 0) return ws.map((w): [V | null, W | null] => [null, w]);
+        if (ws.length === 0) return vs.map((v): [V | null, W | null] => [v, null]);
+        return vs.flatMap((v) => ws.map((w): [V | null, W | null] => [v, w]));
+      });
     });
   }
 
   /** Pairs whose key is not in `other`. @example `a.subtractByKey(b)` */
   subtractByKey<K, V, W>(this: RDD<[K, V]>, other: RDD<[K, W]>, numPartitions?: number): RDD<[K, V]> {
-    return this.cogroup(other, numPartitions)
-      .filter((kv) => kv[1][0].length > 0 && kv[1][1].length === 0)
-      .flatMapValues((groups) => groups[0]);
+    return withOperationName('subtractByKey', () => {
+      return this.cogroup(other, numPartitions)
+        .filter((kv) => kv[1][0].length > 0 && kv[1][1].length === 0)
+        .flatMapValues((groups) => groups[0]);
+    });
   }
 
   // ---- actions --------------------------------------------------------------------------------
@@ -588,14 +618,18 @@ export class RDD<T> {
 
   /** The first record; rejects with EmptyRDDError on an empty RDD. @example `await ctx.parallelize([5, 6]).first() // 5` */
   async first(options?: ActionOptions): Promise<T> {
-    const rs = await this.take(1, options);
-    if (rs.length === 0) throw new EmptyRDDError('RDD is empty');
-    return rs[0] as T;
+    return withOperationName('first', async () => {
+      const rs = await this.take(1, options);
+      if (rs.length === 0) throw new EmptyRDDError('RDD is empty');
+      return rs[0] as T;
+    });
   }
 
   /** True when there is no record. @example `await ctx.parallelize([]).isEmpty() // true` */
   async isEmpty(options?: ActionOptions): Promise<boolean> {
-    return this.node.numPartitions === 0 || (await this.take(1, options)).length === 0;
+    return withOperationName('isEmpty', async () => {
+      return this.node.numPartitions === 0 || (await this.take(1, options)).length === 0;
+    });
   }
 
   /**
@@ -608,24 +642,26 @@ export class RDD<T> {
    * ```
    */
   async takeSample(withReplacement: boolean, num: number, seed?: number, options?: ActionOptions): Promise<T[]> {
-    require(typeof withReplacement === 'boolean', () => `takeSample(withReplacement, ...) needs a boolean, got ${String(withReplacement)}.`);
-    require(Number.isInteger(num), () => `takeSample's sample size must be an integer, got ${String(num)}.`);
-    if (num < 0) throw new IllegalArgumentError(`Sample size cannot be negative: got ${num}.`);
-    if (num > MAX_SAMPLE_SIZE) throw new IllegalArgumentError(`Sample size cannot be greater than ${MAX_SAMPLE_SIZE}: got ${num}.`);
-    require(seed === undefined || (Number.isInteger(seed) && seed >= 0), () => `takeSample's seed must be a non-negative integer, got ${String(seed)}.`);
-    if (num === 0 || this.node.numPartitions === 0) return [];
-    const initialCount = await this.count(options);
-    if (initialCount === 0) return [];
-    let currentSeed = seed ?? randomSeed();
-    const rand = new SeededRandom(currentSeed);
-    if (!withReplacement && num >= initialCount) return rand.shuffle(await this.collect(options));
-    const fraction = fractionForSampleSize(num, initialCount, withReplacement);
-    let samples = await this.sample(withReplacement, fraction, currentSeed).collect(options);
-    while (samples.length < num) {
-      currentSeed = rand.nextSeed();
-      samples = await this.sample(withReplacement, fraction, currentSeed).collect(options);
-    }
-    return rand.shuffle(samples).slice(0, num);
+    return withOperationName('takeSample', async () => {
+      require(typeof withReplacement === 'boolean', () => `takeSample(withReplacement, ...) needs a boolean, got ${String(withReplacement)}.`);
+      require(Number.isInteger(num), () => `takeSample's sample size must be an integer, got ${String(num)}.`);
+      if (num < 0) throw new IllegalArgumentError(`Sample size cannot be negative: got ${num}.`);
+      if (num > MAX_SAMPLE_SIZE) throw new IllegalArgumentError(`Sample size cannot be greater than ${MAX_SAMPLE_SIZE}: got ${num}.`);
+      require(seed === undefined || (Number.isInteger(seed) && seed >= 0), () => `takeSample's seed must be a non-negative integer, got ${String(seed)}.`);
+      if (num === 0 || this.node.numPartitions === 0) return [];
+      const initialCount = await this.count(options);
+      if (initialCount === 0) return [];
+      let currentSeed = seed ?? randomSeed();
+      const rand = new SeededRandom(currentSeed);
+      if (!withReplacement && num >= initialCount) return rand.shuffle(await this.collect(options));
+      const fraction = fractionForSampleSize(num, initialCount, withReplacement);
+      let samples = await this.sample(withReplacement, fraction, currentSeed).collect(options);
+      while (samples.length < num) {
+        currentSeed = rand.nextSeed();
+        samples = await this.sample(withReplacement, fraction, currentSeed).collect(options);
+      }
+      return rand.shuffle(samples).slice(0, num);
+    });
   }
 
   /** The `n` smallest records (by `key` when given), ascending. @example `await ctx.parallelize([5, 1, 3]).takeOrdered(2) // [1, 3]` */
@@ -695,36 +731,40 @@ export class RDD<T> {
    * ```
    */
   async treeAggregate<U>(zero: U, seqOp: (acc: U, value: T) => U, combOp: (a: U, b: U) => U, depth = 2, options?: ActionOptions): Promise<U> {
-    require(Number.isInteger(depth) && depth >= 1, () => `Depth cannot be smaller than 1 but got ${String(depth)}.`);
-    requireFunction(seqOp, 'treeAggregate', 'seqOp');
-    requireFunction(combOp, 'treeAggregate', 'combOp');
-    if (this.node.numPartitions === 0) return cloneValue(zero);
-    let partial: RDD<U> = this.mapPartitions((records) => {
-      let acc = cloneValue(zero);
-      for (const x of records) acc = seqOp(acc, x);
-      return [acc];
+    return withOperationName('treeAggregate', async () => {
+      require(Number.isInteger(depth) && depth >= 1, () => `Depth cannot be smaller than 1 but got ${String(depth)}.`);
+      requireFunction(seqOp, 'treeAggregate', 'seqOp');
+      requireFunction(combOp, 'treeAggregate', 'combOp');
+      if (this.node.numPartitions === 0) return cloneValue(zero);
+      let partial: RDD<U> = this.mapPartitions((records) => {
+        let acc = cloneValue(zero);
+        for (const x of records) acc = seqOp(acc, x);
+        return [acc];
+      });
+      let numPartitions = partial.getNumPartitions();
+      const scale = Math.max(Math.ceil(Math.pow(numPartitions, 1 / depth)), 2);
+      while (numPartitions > scale + Math.ceil(numPartitions / scale)) {
+        numPartitions = Math.floor(numPartitions / scale);
+        const width = numPartitions;
+        partial = partial
+          .mapPartitionsWithIndex((i, records) => [...records].map((x) => [i % width, x] as [number, U]))
+          .reduceByKey(combOp, width)
+          .values();
+      }
+      return partial.reduce(combOp, options);
     });
-    let numPartitions = partial.getNumPartitions();
-    const scale = Math.max(Math.ceil(Math.pow(numPartitions, 1 / depth)), 2);
-    while (numPartitions > scale + Math.ceil(numPartitions / scale)) {
-      numPartitions = Math.floor(numPartitions / scale);
-      const width = numPartitions;
-      partial = partial
-        .mapPartitionsWithIndex((i, records) => [...records].map((x) => [i % width, x] as [number, U]))
-        .reduceByKey(combOp, width)
-        .values();
-    }
-    return partial.reduce(combOp, options);
   }
 
   /** treeAggregate's reduce; rejects on an empty RDD. @example `await ctx.range(10, undefined, 1, 10).treeReduce((a, b) => a + b) // 45` */
   async treeReduce(f: (a: T, b: T) => T, depth = 2, options?: ActionOptions): Promise<T> {
-    requireFunction(f, 'treeReduce');
-    type Box = [T | null, boolean];
-    const op = (x: Box, y: Box): Box => (x[1] ? y : y[1] ? x : [f(x[0] as T, y[0] as T), false]);
-    const reduced = await this.map((x) => [x, false] as Box).treeAggregate<Box>([null, true], op, op, depth, options);
-    if (reduced[1]) throw new EmptyRDDError('Cannot reduce empty RDD.');
-    return reduced[0] as T;
+    return withOperationName('treeReduce', async () => {
+      requireFunction(f, 'treeReduce');
+      type Box = [T | null, boolean];
+      const op = (x: Box, y: Box): Box => (x[1] ? y : y[1] ? x : [f(x[0] as T, y[0] as T), false]);
+      const reduced = await this.map((x) => [x, false] as Box).treeAggregate<Box>([null, true], op, op, depth, options);
+      if (reduced[1]) throw new EmptyRDDError('Cannot reduce empty RDD.');
+      return reduced[0] as T;
+    });
   }
 
   /** Runs `f` on every record (for side effects, on executors). @example `await rdd.foreach((x) => acc.add(x))` */
@@ -772,28 +812,34 @@ export class RDD<T> {
 
   /** Number of records per key. @example `await pairs.countByKey() // Map { k => n }` */
   async countByKey<K, V>(this: RDD<[K, V]>, options?: ActionOptions): Promise<Map<K, number>> {
-    return this.map((kv) => kv[0]).countByValue(options);
+    return withOperationName('countByKey', async () => {
+      return this.map((kv) => kv[0]).countByValue(options);
+    });
   }
 
   /** The pairs as a Map (for equal keys the last value wins). @example `await pairs.collectAsMap()` */
   async collectAsMap<K, V>(this: RDD<[K, V]>, options?: ActionOptions): Promise<Map<K, V>> {
-    const merged = new KeyMap<V>();
-    for (const [k, v] of await this.collect(options)) merged.set(k, v);
-    return new Map(merged.entries() as Array<[K, V]>);
+    return withOperationName('collectAsMap', async () => {
+      const merged = new KeyMap<V>();
+      for (const [k, v] of await this.collect(options)) merged.set(k, v);
+      return new Map(merged.entries() as Array<[K, V]>);
+    });
   }
 
   /** The values of `key` (one partition scanned when the RDD has a partitioner). @example `await pairs.lookup('a')` */
   async lookup<K, V>(this: RDD<[K, V]>, key: K, options?: ActionOptions): Promise<V[]> {
-    const matching = this.filter((kv) => defaultCompare(kv[0], key) === 0).map((kv) => kv[1]);
-    const partitioner = this.node.partitioner;
-    if (partitioner) {
-      const parts = await this.context.runJob(matching as RDD<unknown>, collectPartition(), [partitioner.getPartition(key)], {
-        ...options,
-        description: callSite('lookup'),
-      });
-      return (parts[0] ?? []) as V[];
-    }
-    return matching.collect(options);
+    return withOperationName('lookup', async () => {
+      const matching = this.filter((kv) => defaultCompare(kv[0], key) === 0).map((kv) => kv[1]);
+      const partitioner = this.node.partitioner;
+      if (partitioner) {
+        const parts = await this.context.runJob(matching as RDD<unknown>, collectPartition(), [partitioner.getPartition(key)], {
+          ...options,
+          description: callSite('lookup'),
+        });
+        return (parts[0] ?? []) as V[];
+      }
+      return matching.collect(options);
+    });
   }
 
   /** Statistics of a numeric RDD. @example `(await ctx.parallelize([1, 2, 3]).stats()).mean() // 2` */
@@ -811,35 +857,49 @@ export class RDD<T> {
 
   /** The mean. @example `await ctx.parallelize([1, 2, 3, 4]).mean() // 2.5` */
   async mean(this: RDD<number>, options?: ActionOptions): Promise<number> {
-    return (await this.stats(options)).mean();
+    return withOperationName('mean', async () => {
+      return (await this.stats(options)).mean();
+    });
   }
   /** Population variance. @example `await ctx.parallelize([1, 2, 3, 4]).variance() // 1.25` */
   async variance(this: RDD<number>, options?: ActionOptions): Promise<number> {
-    return (await this.stats(options)).variance();
+    return withOperationName('variance', async () => {
+      return (await this.stats(options)).variance();
+    });
   }
   /** Population standard deviation. @example `await ctx.parallelize([1, 2, 3, 4]).stdev()` */
   async stdev(this: RDD<number>, options?: ActionOptions): Promise<number> {
-    return (await this.stats(options)).stdev();
+    return withOperationName('stdev', async () => {
+      return (await this.stats(options)).stdev();
+    });
   }
   /** Sample variance (divides by n - 1). @example `await ctx.parallelize([1, 2, 3, 4]).sampleVariance() // 1.666...` */
   async sampleVariance(this: RDD<number>, options?: ActionOptions): Promise<number> {
-    return (await this.stats(options)).sampleVariance();
+    return withOperationName('sampleVariance', async () => {
+      return (await this.stats(options)).sampleVariance();
+    });
   }
   /** Sample standard deviation. @example `await ctx.parallelize([1, 2, 3, 4]).sampleStdev()` */
   async sampleStdev(this: RDD<number>, options?: ActionOptions): Promise<number> {
-    return (await this.stats(options)).sampleStdev();
+    return withOperationName('sampleStdev', async () => {
+      return (await this.stats(options)).sampleStdev();
+    });
   }
 
   /** The largest record (by `key` when given); rejects when empty. @example `await ctx.parallelize([3, 9, 1]).max() // 9` */
   async max(key?: (value: T) => unknown, options?: ActionOptions): Promise<T> {
-    const cmp = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
-    return this.reduce((a, b) => (cmp(a, b) >= 0 ? a : b), options);
+    return withOperationName('max', async () => {
+      const cmp = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
+      return this.reduce((a, b) => (cmp(a, b) >= 0 ? a : b), options);
+    });
   }
 
   /** The smallest record (by `key` when given); rejects when empty. @example `await ctx.parallelize([3, 9, 1]).min() // 1` */
   async min(key?: (value: T) => unknown, options?: ActionOptions): Promise<T> {
-    const cmp = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
-    return this.reduce((a, b) => (cmp(a, b) <= 0 ? a : b), options);
+    return withOperationName('min', async () => {
+      const cmp = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
+      return this.reduce((a, b) => (cmp(a, b) <= 0 ? a : b), options);
+    });
   }
 
   /**
@@ -852,38 +912,40 @@ export class RDD<T> {
    * ```
    */
   async histogram(buckets: number | readonly unknown[], options?: ActionOptions): Promise<[unknown[], number[]]> {
-    let boundaries: unknown[];
-    let even: boolean;
-    if (typeof buckets === 'number') {
-      if (!Number.isInteger(buckets) || buckets < 1) throw new IllegalArgumentError(`number of buckets must be >= 1, got ${buckets}.`);
-      const clean = this.filter((x) => x !== null && x !== undefined && !(typeof x === 'number' && Number.isNaN(x)));
-      const minMax = await clean.run(
-        foldPartition<[number, number] | typeof EMPTY>('histogram', () => EMPTY, (acc, x) =>
-          acc === EMPTY ? [x as number, x as number] : [Math.min(acc[0], x as number), Math.max(acc[1], x as number)],
-        ),
-        options,
-      );
-      const found = minMax.filter((m) => m !== EMPTY) as Array<[number, number]>;
-      if (found.length === 0) throw new EmptyRDDError('can not generate buckets from empty RDD');
-      const min = Math.min(...found.map((m) => m[0]));
-      const max = Math.max(...found.map((m) => m[1]));
-      if (min === max || buckets === 1) return [[min, max], [await clean.count(options)]];
-      const inc = (max - min) / buckets;
-      if (!Number.isFinite(inc)) throw new IllegalArgumentError('Can not generate buckets with infinite value');
-      boundaries = Array.from({ length: buckets }, (_, i) => min + i * inc);
-      boundaries.push(max);
-      even = true;
-    } else {
-      require(Array.isArray(buckets), () => `histogram needs a number of buckets or an array of boundaries, got ${String(buckets)}.`);
-      checkBuckets(buckets);
-      boundaries = [...buckets];
-      even = evenlySpaced(boundaries);
-    }
-    const counter = bucketCounter(boundaries, even);
-    const parts = await this.run(foldPartition('histogram', counter.zero, counter.step), options);
-    const total = new Array<number>(boundaries.length).fill(0);
-    for (const p of parts) p.forEach((c, i) => (total[i]! += c));
-    return [boundaries, closeLastBucket(total)];
+    return withOperationName('histogram', async () => {
+      let boundaries: unknown[];
+      let even: boolean;
+      if (typeof buckets === 'number') {
+        if (!Number.isInteger(buckets) || buckets < 1) throw new IllegalArgumentError(`number of buckets must be >= 1, got ${buckets}.`);
+        const clean = this.filter((x) => x !== null && x !== undefined && !(typeof x === 'number' && Number.isNaN(x)));
+        const minMax = await clean.run(
+          foldPartition<[number, number] | typeof EMPTY>('histogram', () => EMPTY, (acc, x) =>
+            acc === EMPTY ? [x as number, x as number] : [Math.min(acc[0], x as number), Math.max(acc[1], x as number)],
+          ),
+          options,
+        );
+        const found = minMax.filter((m) => m !== EMPTY) as Array<[number, number]>;
+        if (found.length === 0) throw new EmptyRDDError('can not generate buckets from empty RDD');
+        const min = Math.min(...found.map((m) => m[0]));
+        const max = Math.max(...found.map((m) => m[1]));
+        if (min === max || buckets === 1) return [[min, max], [await clean.count(options)]];
+        const inc = (max - min) / buckets;
+        if (!Number.isFinite(inc)) throw new IllegalArgumentError('Can not generate buckets with infinite value');
+        boundaries = Array.from({ length: buckets }, (_, i) => min + i * inc);
+        boundaries.push(max);
+        even = true;
+      } else {
+        require(Array.isArray(buckets), () => `histogram needs a number of buckets or an array of boundaries, got ${String(buckets)}.`);
+        checkBuckets(buckets);
+        boundaries = [...buckets];
+        even = evenlySpaced(boundaries);
+      }
+      const counter = bucketCounter(boundaries, even);
+      const parts = await this.run(foldPartition('histogram', counter.zero, counter.step), options);
+      const total = new Array<number>(boundaries.length).fill(0);
+      for (const p of parts) p.forEach((c, i) => (total[i]! += c));
+      return [boundaries, closeLastBucket(total)];
+    });
   }
 
   /**

@@ -3,6 +3,7 @@
  * Spark names RDDs and stages. Frames inside squall itself are skipped.
  * Layer: core. Runs in: driver.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { dirname, basename, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,8 +24,20 @@ function isInternal(file: string): boolean {
 
 const framePattern = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):\d+\)?$/;
 
+const outerOperation = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `body` so that every call site taken inside it (also after awaits) is named after
+ * `operation`, the method the user called: `a.join(b)` builds a cogroup and a flatMapValues, and
+ * all of them read "join at job.ts:12", as in Spark. The outermost name wins.
+ */
+export function withOperationName<T>(operation: string, body: () => T): T {
+  return outerOperation.getStore() === undefined ? outerOperation.run(operation, body) : body();
+}
+
 /** `"<operation> at <file>:<line>"` for the first stack frame outside squall. */
 export function callSite(operation: string): string {
+  const name = outerOperation.getStore() ?? operation;
   const holder: { stack?: string } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 25;
@@ -36,7 +49,7 @@ export function callSite(operation: string): string {
     if (!m) continue;
     const file = m[1] as string;
     if (isInternal(file)) continue;
-    return `${operation} at ${basename(file.startsWith('file://') ? fileURLToPath(file) : file)}:${m[2]}`;
+    return `${name} at ${basename(file.startsWith('file://') ? fileURLToPath(file) : file)}:${m[2]}`;
   }
-  return `${operation} at <unknown>`;
+  return `${name} at <unknown>`;
 }
