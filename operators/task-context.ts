@@ -14,6 +14,8 @@ export interface MutableTaskMetrics {
   shuffleReadRecords: number;
   shuffleWriteBytes: number;
   shuffleWriteRecords: number;
+  /** Estimated bytes of a result task's value (see core/size-estimate.ts). */
+  resultSize: number;
 }
 
 /** A fresh set of zeroed metrics. */
@@ -26,6 +28,7 @@ export function emptyMetrics(): MutableTaskMetrics {
     shuffleReadRecords: 0,
     shuffleWriteBytes: 0,
     shuffleWriteRecords: 0,
+    resultSize: 0,
   };
 }
 

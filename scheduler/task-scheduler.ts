@@ -255,9 +255,9 @@ function endReason(result: TaskRunResult, executorId: string): TaskEndReason {
   }
 }
 
-const zeroMetrics: TaskMetrics = { ...emptyMetrics(), executorRunTime: 0, resultSize: 0 };
+const zeroMetrics: TaskMetrics = { ...emptyMetrics(), executorRunTime: 0 };
 
 function metricsOf(result: TaskRunResult): TaskMetrics {
   if (result.status !== 'success' && result.status !== 'failed') return zeroMetrics;
-  return { ...result.metrics, executorRunTime: result.runTime, resultSize: 0 };
+  return { ...result.metrics, executorRunTime: result.runTime };
 }

@@ -32,4 +32,5 @@ export {
   JobCancelledError,
   TaskNotSerializableError,
   ContextStoppedError,
+  RemoteTaskError,
 } from './core/errors.js';

@@ -5,6 +5,7 @@
  * Layer: scheduler (executor side). Runs in: driver (in-process backend) and workers.
  */
 import { describeError, SquallError } from '../../src/core/errors.js';
+import { estimateSize } from '../../src/core/size-estimate.js';
 import { withTaskScope, type TaskScope } from '../../src/core/task-scope.js';
 import type { PlanNode, ShuffleDependency } from '../../src/rdd/plan-node.js';
 import { evaluatePartition } from '../../operators/index.js';
@@ -83,6 +84,7 @@ export function runTask(task: TaskDescription): TaskRunResult {
         const out = evaluatePartition(task.rdd, task.partition, tc, rf.terminal, counter);
         tc.metrics.recordsOut += counter.recordsOut;
         value = rf.finish(out, task.partition);
+        tc.metrics.resultSize = estimateSize(value);
       }
     });
     return {

@@ -919,9 +919,14 @@ export class RDD<T> {
         if (!Number.isInteger(buckets) || buckets < 1) throw new IllegalArgumentError(`number of buckets must be >= 1, got ${buckets}.`);
         const clean = this.filter((x) => x !== null && x !== undefined && !(typeof x === 'number' && Number.isNaN(x)));
         const minMax = await clean.run(
-          foldPartition<[number, number] | typeof EMPTY>('histogram', () => EMPTY, (acc, x) =>
-            acc === EMPTY ? [x as number, x as number] : [Math.min(acc[0], x as number), Math.max(acc[1], x as number)],
-          ),
+          foldPartition<[number, number] | typeof EMPTY>('histogram', () => EMPTY, (acc, x) => {
+            if (typeof x !== 'number') {
+              throw new IllegalArgumentError(
+                `histogram(${buckets}) can only compute even buckets over numbers, but found ${typeof x} ${JSON.stringify(x)}. Pass explicit, sorted bucket boundaries for other values.`,
+              );
+            }
+            return acc === EMPTY ? [x, x] : [Math.min(acc[0], x), Math.max(acc[1], x)];
+          }),
           options,
         );
         const found = minMax.filter((m) => m !== EMPTY) as Array<[number, number]>;

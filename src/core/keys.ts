@@ -28,10 +28,15 @@ export function encodeKey(key: unknown): string {
         return `t${key.constructor.name}[${Array.from(view, encodeKey).join(',')}]`;
       }
       if (key instanceof Date) return `d${key.getTime()}`;
+      if (key instanceof Map) return `M{${[...key].map(([k, v]) => `${encodeKey(k)}:${encodeKey(v)}`).sort().join(',')}}`;
+      if (key instanceof Set) return `S{${[...key].map(encodeKey).sort().join(',')}}`;
+      // Class instances are keyed by class name and fields, so equal fields of two classes differ.
+      const proto = Object.getPrototypeOf(key) as { constructor?: { name?: string } } | null;
+      const className = proto === null || proto === Object.prototype ? '' : (proto.constructor?.name ?? '?');
       const entries = Object.keys(key as object)
         .sort()
         .map((k) => `${encodeKey(k)}:${encodeKey((key as Record<string, unknown>)[k])}`);
-      return `{${entries.join(',')}}`;
+      return `${className}{${entries.join(',')}}`;
     }
     default:
       return `?${String(key)}`;
@@ -150,7 +155,8 @@ const typeRank: Record<string, number> = {
 
 /**
  * The default ordering of values and keys: numbers numerically, strings by UTF-16 code units,
- * arrays lexicographically (Python's tuple order), null and undefined first. Values of different
+ * arrays lexicographically (Python's tuple order), NaN after every number (Java's Double.compare),
+ * null and undefined first. Values of different
  * types are ordered by type (Python would raise TypeError; see docs/porting.md).
  */
 export function defaultCompare(a: unknown, b: unknown): number {
@@ -159,6 +165,12 @@ export function defaultCompare(a: unknown, b: unknown): number {
   const tb = b === null ? 'undefined' : typeof b;
   if (ta !== tb && !(typeRank[ta] === 2 && typeRank[tb] === 2)) return (typeRank[ta] ?? 5) - (typeRank[tb] ?? 5);
   if (ta === 'number' || ta === 'bigint' || ta === 'string' || ta === 'boolean') {
+    if (a !== a || b !== b) {
+      // NaN equals NaN and sorts after every other number, as Java's Double.compare orders it.
+      const aNaN = a !== a;
+      const bNaN = b !== b;
+      return aNaN && bNaN ? 0 : aNaN ? 1 : -1;
+    }
     return (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
   }
   if (Array.isArray(a) && Array.isArray(b)) {

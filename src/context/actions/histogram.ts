@@ -34,7 +34,9 @@ export function evenlySpaced(buckets: readonly unknown[]): boolean {
 export function bucketCounter(buckets: readonly unknown[], even: boolean): { zero: () => number[]; step: (c: number[], x: unknown) => number[] } {
   const first = buckets[0];
   const last = buckets[buckets.length - 1];
-  const inc = even ? ((buckets[1] as number) - (buckets[0] as number)) : 0;
+  // PySpark's inc = (max - min) / (number of buckets), not b1 - b0: the rounded first step can
+  // misplace a value lying exactly on a later boundary (e.g. -29 in histogram(12) of [-30, -28]).
+  const inc = even ? ((last as number) - (first as number)) / (buckets.length - 1) : 0;
   return {
     zero: () => new Array<number>(buckets.length).fill(0),
     step: (counts, x) => {
