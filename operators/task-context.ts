@@ -42,6 +42,8 @@ export interface TaskContext {
   getCachedBlock(node: PlanNode, split: number): ArrayLike<unknown> | undefined;
   /** Caches `records` as `node`'s partition `split` on this executor (at the node's storage level). */
   putCachedBlock(node: PlanNode, split: number, records: ArrayLike<unknown>): void;
+  /** Partition `split` of a parallelized collection, resolved on the driver (see sliceOf). */
+  readSourceSlice(node: PlanNode, split: number): ArrayLike<unknown>;
   /**
    * The serialised blocks written for reduce partition `reduceId` of `dep`'s shuffle, one per map
    * output. Throws a fetch failure if a map output was lost.

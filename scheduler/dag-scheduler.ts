@@ -21,6 +21,7 @@ import { JobAbortedError, JobCancelledError, RemoteTaskError } from '../src/core
 import type { EventBus } from '../src/events/event-bus.js';
 import type { PlanNode, ShuffleDependency } from '../src/rdd/plan-node.js';
 import type { ResultFunction } from '../operators/shared/result-function.js';
+import { sliceOf } from '../operators/sources/parallel-collection.js';
 import { immediateShuffleDependencies, walkTaskLineage } from './lineage.js';
 import { ResultStage, ShuffleMapStage, type ActiveJob, type Stage } from './stage.js';
 import { BlockStore, rddBlockId } from './storage/block-store.js';
@@ -319,6 +320,7 @@ export class DAGScheduler implements TaskSchedulerListener {
   private resolveInputs(rdd: PlanNode, partition: number, executorId: string): TaskInputs {
     const cachedBlocks = new Map<string, ArrayLike<unknown>>();
     const shuffleBlocks: TaskInputs['shuffleBlocks'] = new Map();
+    const sourceSlices = new Map<string, ArrayLike<unknown>>();
     walkTaskLineage(rdd, partition, (node, split) => {
       if (node.storageLevel.isValid) {
         const store = this.findCachedBlock(node.id, split, executorId);
@@ -327,6 +329,10 @@ export class DAGScheduler implements TaskSchedulerListener {
           cachedBlocks.set(rddBlockId(node.id, split), records);
           return false;
         }
+      }
+      if (node.kind === 'parallelize') {
+        sourceSlices.set(`${node.id}_${split}`, sliceOf(node, split));
+        return false;
       }
       for (const dep of node.deps) {
         if (dep.type !== 'shuffle') continue;
@@ -346,7 +352,7 @@ export class DAGScheduler implements TaskSchedulerListener {
       }
       return true;
     });
-    return { cachedBlocks, shuffleBlocks };
+    return { cachedBlocks, shuffleBlocks, sourceSlices };
   }
 
   // ---- task completion ------------------------------------------------------------------------

@@ -21,6 +21,8 @@ export interface TaskInputs {
   readonly cachedBlocks: Map<string, ArrayLike<unknown>>;
   /** Shuffle blocks by `<shuffleId>_<reduceId>`: one block per map output, or what is missing. */
   readonly shuffleBlocks: Map<string, Uint8Array[] | MissingMapOutput>;
+  /** Slices of parallelized collections by `<rddId>_<partition>`. */
+  readonly sourceSlices: Map<string, ArrayLike<unknown>>;
 }
 
 /** One attempt of one task. */

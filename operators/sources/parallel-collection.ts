@@ -19,10 +19,22 @@ function checkSlices(numSlices: number): void {
   );
 }
 
+/**
+ * A copy of a typed array in shared memory, so that every task's slice is a view that worker
+ * threads read without copying.
+ */
+function sharedCopy(data: ArrayBufferView): ArrayBufferView {
+  const typed = data as unknown as { constructor: new (buffer: ArrayBufferLike) => Float64Array; byteLength: number; BYTES_PER_ELEMENT?: number };
+  if (typed.BYTES_PER_ELEMENT === undefined) return (data as unknown as Float64Array).slice();
+  const copy = new typed.constructor(new SharedArrayBuffer(data.byteLength));
+  copy.set(data as unknown as Float64Array);
+  return copy;
+}
+
 /** A ParallelCollectionRDD over a copy of `data`. */
 export function parallelizeNode(plan: PlanContext, data: ArrayLike<unknown>, numSlices: number, callSite: string): PlanNode {
   checkSlices(numSlices);
-  const copy = ArrayBuffer.isView(data) ? (data as unknown as Float64Array).slice() : Array.from(data);
+  const copy = ArrayBuffer.isView(data) ? sharedCopy(data) : Array.from(data);
   return makeNode(plan, { kind: 'parallelize', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { data: copy }, callSite });
 }
 
@@ -35,14 +47,24 @@ export function rangeNode(plan: PlanContext, start: number, end: number, step: n
   return makeNode(plan, { kind: 'range', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { start, step, count }, callSite });
 }
 
+/**
+ * Partition `split` of a parallelized collection: a view of shared memory for typed arrays, a copy
+ * for arrays. Resolved on the driver and handed to the task with its inputs, so a task never
+ * carries the whole collection.
+ */
+export function sliceOf(node: PlanNode, split: number): ArrayLike<unknown> {
+  const data = node.args.data as ArrayLike<unknown>;
+  const [lo, hi] = sliceBounds(split, node.numPartitions, data.length);
+  return ArrayBuffer.isView(data) ? (data as unknown as Float64Array).subarray(lo, hi) : (data as unknown[]).slice(lo, hi);
+}
+
 registerOperator({
   kind: 'parallelize',
   elementWise: false,
   compute(node, split, tc) {
-    const data = node.args.data as ArrayLike<unknown>;
-    const [lo, hi] = sliceBounds(split, node.numPartitions, data.length);
-    tc.metrics.recordsIn += hi - lo;
-    return ArrayBuffer.isView(data) ? (data as unknown as Float64Array).subarray(lo, hi) : (data as unknown[]).slice(lo, hi);
+    const slice = tc.readSourceSlice(node, split);
+    tc.metrics.recordsIn += slice.length;
+    return slice;
   },
 });
 

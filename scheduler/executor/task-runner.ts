@@ -49,6 +49,12 @@ class ExecutorTaskContext implements TaskContext, TaskScope {
     this.newCachedBlocks.push({ rdd: node, partition: split, records });
   }
 
+  readSourceSlice(node: PlanNode, split: number): ArrayLike<unknown> {
+    const slice = this.task.inputs.sourceSlices.get(`${node.id}_${split}`);
+    if (slice === undefined) throw new Error(`Partition ${split} of RDD ${node.id} was not resolved for task ${this.taskId}`);
+    return slice;
+  }
+
   readShuffleBlocks(dep: ShuffleDependency, reduceId: number): Uint8Array[] {
     const blocks = this.task.inputs.shuffleBlocks.get(`${dep.shuffleId}_${reduceId}`);
     if (blocks === undefined) throw new Error(`Shuffle ${dep.shuffleId} partition ${reduceId} was not resolved for task ${this.taskId}`);
