@@ -15,6 +15,7 @@ import type { EventBus } from '../src/events/event-bus.js';
 import type { TaskEndReason, TaskInfo, TaskMetrics } from '../src/events/listener-events.js';
 import { emptyMetrics } from '../operators/task-context.js';
 import type { SchedulerBackend } from './backend/scheduler-backend.js';
+import type { FaultInjector } from './fault-injection.js';
 import type { TaskDescription, TaskRunResult } from './task.js';
 import type { Locality, TaskSetManager } from './task-set-manager.js';
 
@@ -55,6 +56,10 @@ export class TaskScheduler {
   /** Largest number of tasks seen running at once on one executor. */
   maxConcurrentPerExecutor = 0;
   listener: TaskSchedulerListener | undefined;
+  /** Fault injection, when a schedule was given. */
+  faults: FaultInjector | undefined;
+  /** How an injected executor kill is carried out (the Context replaces the executor). */
+  onKillExecutor: ((executorId: string) => void) | undefined;
 
   constructor(
     private readonly backend: SchedulerBackend,
@@ -142,8 +147,13 @@ export class TaskScheduler {
     const attempt = manager.attemptOf(index);
     const listener = this.listener as TaskSchedulerListener;
     let task: TaskDescription;
+    let outcome: Promise<TaskRunResult>;
     try {
       task = listener.buildTask(manager, index, taskId, attempt, executor.id);
+      const injected = this.faults?.failureFor(taskId, attempt);
+      if (injected !== undefined) task = { ...task, injectedFailure: injected };
+      // A backend that ships tasks captures them here: TaskNotSerializableError fails the stage.
+      outcome = this.backend.runTask(task, { executorId: executor.id, core });
     } catch (error) {
       // The task could not even be built (its inputs could not be read): the stage fails, as
       // Spark aborts a task set whose tasks cannot be serialised, and the job rejects.
@@ -174,10 +184,14 @@ export class TaskScheduler {
     if (this.bus.observed) {
       this.bus.post({ type: 'taskStart', time: info.launchTime, stageId: task.stageId, stageAttemptId: task.stageAttempt, taskInfo: info });
     }
-    this.backend.runTask(task, { executorId: executor.id, core }).then(
+    outcome.then(
       (result) => this.statusUpdate(taskId, result),
       (error: unknown) => this.statusUpdate(taskId, { status: 'executorLost', message: `Backend failed: ${String(error)}` }),
     );
+    if (this.faults?.shouldKillAfterLaunch()) {
+      const victim = executor.id;
+      queueMicrotask(() => this.onKillExecutor?.(victim));
+    }
   }
 
   private statusUpdate(taskId: number, result: TaskRunResult): void {

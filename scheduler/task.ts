@@ -41,6 +41,8 @@ export interface TaskDescription {
   readonly shuffleDep: ShuffleDependency | undefined;
   readonly resultFunction: ResultFunction | undefined;
   readonly inputs: TaskInputs;
+  /** Fault injection: when set, the task fails with this message before computing anything. */
+  readonly injectedFailure?: string | undefined;
 }
 
 /** A cached partition a task computed, to be stored by its executor if the task succeeds. */

@@ -14,6 +14,9 @@ export { Context, type ContextOptions, type ActionOptions, type ExecutorInfo } f
 export { RDD } from './context/rdd.js';
 export { Accumulator, type AccumulatorParam } from './context/accumulator.js';
 export { Broadcast } from './context/broadcast.js';
+export { TaskContext, type TaskInfoView } from './context/task-context.js';
+export { ThreadsBackend, type ThreadsBackendOptions } from '../scheduler/backend/threads-backend.js';
+export type { FaultInjectionOptions } from '../scheduler/fault-injection.js';
 export { StorageLevel } from './rdd/storage-level.js';
 export { HashPartitioner, RangePartitioner, CustomPartitioner, type Partitioner } from './rdd/partitioner.js';
 export { StatCounter } from './core/stat-counter.js';

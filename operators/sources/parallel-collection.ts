@@ -34,7 +34,10 @@ function sharedCopy(data: ArrayBufferView): ArrayBufferView {
 /** A ParallelCollectionRDD over a copy of `data`. */
 export function parallelizeNode(plan: PlanContext, data: ArrayLike<unknown>, numSlices: number, callSite: string): PlanNode {
   checkSlices(numSlices);
-  const copy = ArrayBuffer.isView(data) ? sharedCopy(data) : Array.from(data);
+  // Large typed-array records also move to shared memory: tasks then read them without copies.
+  const copy = ArrayBuffer.isView(data)
+    ? sharedCopy(data)
+    : Array.from(data, (record) => (ArrayBuffer.isView(record) && record.byteLength >= 65536 ? sharedCopy(record) : record));
   return makeNode(plan, { kind: 'parallelize', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { data: copy }, callSite });
 }
 

@@ -67,11 +67,19 @@ class ExecutorTaskContext implements TaskContext, TaskScope {
   }
 }
 
+/** The failure a fault-injection schedule asked for (a transient, retryable task failure). */
+export class InjectedTaskFailure extends SquallError {
+  constructor(message: string) {
+    super('INJECTED_FAILURE', message);
+  }
+}
+
 /** Runs `task` to completion on this thread. */
 export function runTask(task: TaskDescription): TaskRunResult {
   const tc = new ExecutorTaskContext(task);
   const started = performance.now();
   try {
+    if (task.injectedFailure !== undefined) throw new InjectedTaskFailure(task.injectedFailure);
     const counter = { recordsOut: 0 };
     let value: unknown;
     let shuffleBlocks: Uint8Array[] | undefined;

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Observable } from 'rxjs';
 import { callSite } from '../core/call-site.js';
-import { ContextStoppedError, require } from '../core/errors.js';
+import { ContextStoppedError, IllegalArgumentError, require } from '../core/errors.js';
+import { NOT_SERIALIZABLE } from '../core/not-serializable.js';
 import { EventBus } from '../events/event-bus.js';
 import type { ListenerEvent } from '../events/listener-events.js';
 import type { PlanContext, PlanNode } from '../rdd/plan-node.js';
@@ -18,6 +19,8 @@ import { textFileNode } from '../../operators/sources/text-file.js';
 import type { ResultFunction } from '../../operators/shared/result-function.js';
 import { unionNode } from '../../operators/transformations/union.js';
 import { InProcessBackend } from '../../scheduler/backend/in-process-backend.js';
+import { ThreadsBackend, type ThreadsBackendOptions } from '../../scheduler/backend/threads-backend.js';
+import { FaultInjector, type FaultInjectionOptions } from '../../scheduler/fault-injection.js';
 import type { SchedulerBackend } from '../../scheduler/backend/scheduler-backend.js';
 import { parseMaster, type ClusterSpec } from '../../scheduler/cluster/master-url.js';
 import { DAGScheduler } from '../../scheduler/dag-scheduler.js';
@@ -39,8 +42,26 @@ export interface ContextOptions {
   readonly maxFailures?: number;
   /** Milliseconds a task waits for the executor caching its partition (spark.locality.wait); default 3000. */
   readonly localityWait?: number;
-  /** The backend that runs tasks; default the in-process backend. */
-  readonly backend?: SchedulerBackend;
+  /**
+   * What runs tasks: `'threads'` (worker threads, one pool per executor: real parallelism),
+   * `'inprocess'` (the driver's own thread: deterministic, easy to debug), or a backend instance.
+   * Default: the SQUALL_BACKEND environment variable if set, else `'threads'`.
+   */
+  readonly backend?: 'threads' | 'inprocess' | SchedulerBackend;
+  /** Settings of the threads backend (threads per executor, worker resource limits). */
+  readonly threads?: ThreadsBackendOptions;
+  /** A reproducible fault schedule: transient task failures and executor kills (for tests and demos). */
+  readonly faultInjection?: FaultInjectionOptions;
+}
+
+/** The backend a Context uses when its options name none. */
+export function defaultBackendName(): 'threads' | 'inprocess' {
+  const fromEnv = process.env.SQUALL_BACKEND;
+  if (fromEnv === 'threads' || fromEnv === 'inprocess') return fromEnv;
+  if (fromEnv !== undefined && fromEnv !== '') {
+    throw new IllegalArgumentError(`SQUALL_BACKEND must be "threads" or "inprocess", got "${fromEnv}".`);
+  }
+  return 'threads';
 }
 
 /** Options every action accepts. */
@@ -108,8 +129,20 @@ export class Context implements PlanContext {
     require(localityWait >= 0, () => `localityWait must be >= 0 ms, got ${localityWait}.`);
     this.events = this.bus.events;
     this.scratchDir = mkdtempSync(join(tmpdir(), 'squall-'));
-    this.backend = options.backend ?? new InProcessBackend();
+    const backend = options.backend ?? defaultBackendName();
+    if (typeof backend === 'string') {
+      require(backend === 'threads' || backend === 'inprocess', () => `backend must be "threads", "inprocess" or a SchedulerBackend, got "${backend}".`);
+    }
+    this.backend =
+      backend === 'inprocess' ? new InProcessBackend() : backend === 'threads' ? new ThreadsBackend(this.cluster.numExecutors, options.threads) : backend;
     this.taskScheduler = new TaskScheduler(this.backend, this.bus, localityWait);
+    if (options.faultInjection) {
+      this.taskScheduler.faults = new FaultInjector(options.faultInjection, maxFailures);
+      this.taskScheduler.onKillExecutor = (id) => {
+        if (!this.stopped && this.blockStores.has(id)) this.killExecutor(id);
+      };
+    }
+    Object.defineProperty(this, NOT_SERIALIZABLE, { value: true });
     this.dagScheduler = new DAGScheduler({
       taskScheduler: this.taskScheduler,
       bus: this.bus,
@@ -126,6 +159,11 @@ export class Context implements PlanContext {
   /** Name of the backend running tasks (`inprocess` or `threads`). */
   get backendName(): string {
     return this.backend.name;
+  }
+
+  /** True when tasks run in other threads, so their functions must be captured and shipped. */
+  get shipsClosures(): boolean {
+    return this.backend.name !== 'inprocess';
   }
 
   // ---- PlanContext ----------------------------------------------------------------------------

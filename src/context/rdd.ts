@@ -30,14 +30,24 @@ import { abort, commit, temporaryDir, writePartFiles } from './actions/save.js';
 import { fractionForSampleSize, MAX_SAMPLE_SIZE } from './actions/take-sample.js';
 import type { ActionOptions, Context } from './context.js';
 import { debugString } from './debug-string.js';
+import { NOT_SERIALIZABLE } from '../core/not-serializable.js';
+import { checkShippable } from '../../scheduler/backend/plan-encoder.js';
 
-const EMPTY = Symbol('empty');
+const EMPTY = Symbol.for('squall.rdd.empty');
 
 // Fold steps shared by every job, so the fused loop's call site sees one function across jobs
 // (a fresh closure per action would make V8 throw away the loop's optimised code each time).
 const countStep = (acc: number): number => acc + 1;
 const sumStep = (acc: number, x: unknown): number => acc + (x as number);
-const statsStep = (s: StatCounter, x: unknown): StatCounter => s.merge(x as number);
+const statsStep = (s: unknown, x: unknown): StatCounter => (s as StatCounter).merge(x as number);
+const newStatCounter = (): StatCounter => new StatCounter();
+const statsToData = (s: unknown): ReturnType<StatCounter['toJSON']> => (s as StatCounter).toJSON();
+const newKeyMap = (): KeyMap<number> => new KeyMap<number>();
+const countValueStep = (m: unknown, x: unknown): KeyMap<number> => {
+  const counts = m as KeyMap<number>;
+  counts.set(x, (counts.get(x) ?? 0) + 1);
+  return counts;
+};
 const zeroNumber = (): number => 0;
 
 function requirePartitions(n: unknown, what: string): asserts n is number {
@@ -60,9 +70,14 @@ export class RDD<T> {
     readonly context: Context,
     /** @internal The plan node this RDD wraps. */
     readonly node: PlanNode,
-  ) {}
+  ) {
+    // An RDD can only be used on the driver: capturing one in a shipped function is refused.
+    Object.defineProperty(this, NOT_SERIALIZABLE, { value: true });
+  }
 
   private wrap<U>(node: PlanNode): RDD<U> {
+    // Functions that cannot travel to an executor fail here, at the transformation's call.
+    if (this.context.shipsClosures) checkShippable(node);
     return new RDD<U>(this.context, node);
   }
 
@@ -690,10 +705,15 @@ export class RDD<T> {
   async reduce(f: (a: T, b: T) => T, options?: ActionOptions): Promise<T> {
     requireFunction(f, 'reduce');
     const parts = await this.run(
-      foldPartition<T | typeof EMPTY>('reduce', () => EMPTY, (acc, x) => (acc === EMPTY ? (x as T) : f(acc as T, x as T))),
+      {
+        name: 'reduce',
+        terminal: { kind: 'fold', zero: () => EMPTY, step: (acc, x) => (acc === EMPTY ? x : f(acc as T, x as T)) },
+        // An empty partition answers [] (a symbol could not cross threads).
+        finish: (acc): T[] => (acc === EMPTY ? [] : [acc as T]),
+      },
       options,
     );
-    const values = parts.filter((p) => p !== EMPTY) as T[];
+    const values = parts.flat(1) as T[];
     if (values.length === 0) throw new EmptyRDDError('Can not reduce() empty RDD');
     return values.reduce((a, b) => f(a, b));
   }
@@ -797,16 +817,18 @@ export class RDD<T> {
 
   /** Counts of each distinct record. @example `await ctx.parallelize(['a', 'b', 'a']).countByValue() // Map { 'a' => 2, 'b' => 1 }` */
   async countByValue(options?: ActionOptions): Promise<Map<T, number>> {
-    const parts = await this.run(
-      foldPartition('countByValue', () => new KeyMap<number>(), (m, x) => {
-        m.set(x, (m.get(x) ?? 0) + 1);
-        return m;
-      }),
+    const parts = await this.run<Array<[unknown, number]>>(
+      {
+        name: 'countByValue',
+        terminal: { kind: 'fold', zero: newKeyMap, step: countValueStep },
+        // Entries, not the KeyMap itself: partition results cross threads as plain data.
+        finish: (m) => (m as KeyMap<number>).entries(),
+      },
       options,
     );
     if (parts.length === 0) throw new EmptyRDDError('Can not reduce() empty RDD');
     const merged = new KeyMap<number>();
-    for (const part of parts) for (const [k, c] of part.entries()) merged.set(k, (merged.get(k) ?? 0) + c);
+    for (const part of parts) for (const [k, c] of part) merged.set(k, (merged.get(k) ?? 0) + c);
     return new Map(merged.entries() as Array<[T, number]>);
   }
 
@@ -844,9 +866,10 @@ export class RDD<T> {
 
   /** Statistics of a numeric RDD. @example `(await ctx.parallelize([1, 2, 3]).stats()).mean() // 2` */
   async stats(this: RDD<number>, options?: ActionOptions): Promise<StatCounter> {
-    const parts = await this.run(foldPartition('stats', () => new StatCounter(), statsStep), options);
+    // Partition results cross threads as plain data: a StatCounter travels as its fields.
+    const parts = await this.run({ name: 'stats', terminal: { kind: 'fold', zero: newStatCounter, step: statsStep }, finish: statsToData }, options);
     if (parts.length === 0) throw new EmptyRDDError('Can not reduce() empty RDD');
-    return parts.reduce((a, b) => a.mergeStats(b));
+    return parts.map((p) => StatCounter.fromJSON(p)).reduce((a, b) => a.mergeStats(b));
   }
 
   /** The sum (0 when empty). @example `await ctx.range(5).sum() // 10` */
@@ -919,17 +942,17 @@ export class RDD<T> {
         if (!Number.isInteger(buckets) || buckets < 1) throw new IllegalArgumentError(`number of buckets must be >= 1, got ${buckets}.`);
         const clean = this.filter((x) => x !== null && x !== undefined && !(typeof x === 'number' && Number.isNaN(x)));
         const minMax = await clean.run(
-          foldPartition<[number, number] | typeof EMPTY>('histogram', () => EMPTY, (acc, x) => {
+          foldPartition<[number, number] | null>('histogram', () => null, (acc, x) => {
             if (typeof x !== 'number') {
               throw new IllegalArgumentError(
                 `histogram(${buckets}) can only compute even buckets over numbers, but found ${typeof x} ${JSON.stringify(x)}. Pass explicit, sorted bucket boundaries for other values.`,
               );
             }
-            return acc === EMPTY ? [x, x] : [Math.min(acc[0], x), Math.max(acc[1], x)];
+            return acc === null ? [x, x] : [Math.min(acc[0], x), Math.max(acc[1], x)];
           }),
           options,
         );
-        const found = minMax.filter((m) => m !== EMPTY) as Array<[number, number]>;
+        const found = minMax.filter((m): m is [number, number] => m !== null);
         if (found.length === 0) throw new EmptyRDDError('can not generate buckets from empty RDD');
         const min = Math.min(...found.map((m) => m[0]));
         const max = Math.max(...found.map((m) => m[1]));

@@ -1,0 +1,129 @@
+/**
+ * Encoding tasks for worker threads: the stage's RDDs, shuffle dependency and result function are
+ * captured (closures included, see scheduler/closure) once per stage attempt and serialised into
+ * shared memory; each task adds only its own inputs. Layer: scheduler. Runs in: driver.
+ */
+import { CustomPartitioner, HashPartitioner, RangePartitioner, type Partitioner } from '../../src/rdd/partitioner.js';
+import type { PlanNode, ShuffleDependency } from '../../src/rdd/plan-node.js';
+import { captureValue } from '../closure/capture.js';
+import { stageRdds } from '../lineage.js';
+import type { TaskDescription } from '../task.js';
+import type { WireDependency, WireNode, WirePartitioner, WirePlan, WireShuffleDependency, WireTask } from './wire-task.js';
+
+/** Encodes partitioners explicitly (their functions are captured). */
+export function encodePartitioner(p: Partitioner): WirePartitioner {
+  if (p instanceof HashPartitioner) return { kind: 'hash', numPartitions: p.numPartitions };
+  if (p instanceof RangePartitioner) {
+    return {
+      kind: 'range',
+      numPartitions: p.numPartitions,
+      ascending: p.ascending,
+      keyfunc: p.keyfunc ? captureValue(p.keyfunc) : undefined,
+      bounds: captureValue(p.bounds ?? []),
+    };
+  }
+  if (p instanceof CustomPartitioner) return { kind: 'custom', numPartitions: p.numPartitions, partitionFunc: captureValue(p.partitionFunc) };
+  throw new Error(`Cannot send partitioner of kind ${(p as Partitioner).kind} to a worker`);
+}
+
+function encodeShuffleDependency(dep: ShuffleDependency): WireShuffleDependency {
+  return {
+    type: 'shuffle',
+    shuffleId: dep.shuffleId,
+    parentId: dep.parent.id,
+    parentNumPartitions: dep.parent.numPartitions,
+    partitioner: encodePartitioner(dep.partitioner),
+    aggregator: dep.aggregator ? captureValue(dep.aggregator) : undefined,
+    mapSideCombine: dep.mapSideCombine,
+    keyed: dep.keyed,
+  };
+}
+
+/** Node arguments as they travel: a parallelized collection's data stays on the driver. */
+function shippedArgs(node: PlanNode): Readonly<Record<string, unknown>> {
+  if (node.kind !== 'parallelize') return node.args;
+  const { data: _data, ...rest } = node.args;
+  return rest;
+}
+
+function encodeNode(node: PlanNode): WireNode {
+  return {
+    id: node.id,
+    kind: node.kind,
+    className: node.className,
+    numPartitions: node.numPartitions,
+    callSite: node.callSite,
+    storageLevel: node.storageLevel.name,
+    partitioner: node.partitioner ? encodePartitioner(node.partitioner) : undefined,
+    args: captureValue(shippedArgs(node)),
+    deps: node.deps.map((dep): WireDependency => (dep.type === 'narrow' ? { type: 'narrow', parentId: dep.parent.id } : encodeShuffleDependency(dep))),
+  };
+}
+
+/**
+ * Captures the functions and values a new RDD adds to the plan, only to fail early: at the
+ * transformation's call, with TaskNotSerializableError, rather than when a task is launched.
+ */
+export function checkShippable(node: PlanNode): void {
+  encodeNode(node);
+  for (const dep of node.deps) if (dep.type === 'shuffle') encodeShuffleDependency(dep);
+}
+
+/** Captures what every task of a stage attempt shares. Throws TaskNotSerializableError. */
+export function encodePlan(rdd: PlanNode, shuffleDep: ShuffleDependency | undefined, resultFunction: unknown): WirePlan {
+  return {
+    rootId: rdd.id,
+    nodes: stageRdds(rdd).map(encodeNode),
+    shuffleDep: shuffleDep ? encodeShuffleDependency(shuffleDep) : undefined,
+    resultFunction: resultFunction === undefined ? undefined : captureValue(resultFunction),
+  };
+}
+
+interface EncodedPlan {
+  readonly planId: number;
+  readonly plan: WirePlan;
+}
+
+/**
+ * Encodes tasks, capturing each stage attempt's plan once. Plans are kept for the most recent
+ * stage attempts only.
+ */
+/** Plan ids are unique in the process: worker pools outlive a Context and cache plans by id. */
+let nextPlanId = 0;
+
+export class TaskEncoder {
+  private readonly plans = new Map<string, EncodedPlan>();
+
+  constructor(private readonly keep = 64) {}
+
+  private planFor(task: TaskDescription): EncodedPlan {
+    const key = `${task.jobId}/${task.stageId}.${task.stageAttempt}`;
+    let plan = this.plans.get(key);
+    if (!plan) {
+      plan = { planId: nextPlanId++, plan: encodePlan(task.rdd, task.shuffleDep, task.resultFunction) };
+      this.plans.set(key, plan);
+      if (this.plans.size > this.keep) this.plans.delete(this.plans.keys().next().value as string);
+    }
+    return plan;
+  }
+
+  encode(task: TaskDescription): WireTask {
+    const plan = this.planFor(task);
+    return {
+      planId: plan.planId,
+      plan: plan.plan,
+      taskId: task.taskId,
+      jobId: task.jobId,
+      stageId: task.stageId,
+      stageAttempt: task.stageAttempt,
+      index: task.index,
+      partition: task.partition,
+      attempt: task.attempt,
+      kind: task.kind,
+      cachedBlocks: task.inputs.cachedBlocks,
+      shuffleBlocks: task.inputs.shuffleBlocks,
+      sourceSlices: task.inputs.sourceSlices,
+      injectedFailure: task.injectedFailure,
+    };
+  }
+}
