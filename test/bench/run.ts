@@ -4,9 +4,10 @@
  */
 import { Context } from '../../src/index.js';
 import { compare, row } from './harness.js';
+import { cpuBoundSpeedup, threadsPerTaskOverhead, typedArrayRoundTrip } from './threads.js';
 
 async function perTaskOverhead(): Promise<void> {
-  const ctx = new Context({ master: 'local-cluster[2,6]' });
+  const ctx = new Context({ master: 'local-cluster[2,6]', backend: 'inprocess' });
   const tasks = 6000;
   const rdd = ctx.parallelize(new Float64Array(tasks), tasks);
   const [job] = await compare([{ name: 'count over empty-ish tasks', run: () => rdd.count() }], 7, 3);
@@ -19,7 +20,7 @@ async function mapFilterSum(): Promise<void> {
   const n = 10_000_000;
   const data = new Float64Array(n);
   for (let i = 0; i < n; i++) data[i] = (i % 1000) / 7;
-  const ctx = new Context({ master: 'local-cluster[2,6]' });
+  const ctx = new Context({ master: 'local-cluster[2,6]', backend: 'inprocess' });
   const rdd = ctx.parallelize(data, 12);
   const pipeline = rdd.map((x) => x * 1.5 + 1).filter((x) => x > 50);
   let engineResult = 0;
@@ -63,8 +64,13 @@ async function mapFilterSum(): Promise<void> {
 
 async function main(): Promise<void> {
   console.log(`squall benchmarks (node ${process.version}); medians of 7 interleaved rounds\n`);
+  console.log('engine (issue 2)');
   await perTaskOverhead();
   await mapFilterSum();
+  console.log('\nthreads backend (issue 3)');
+  await cpuBoundSpeedup();
+  await threadsPerTaskOverhead();
+  await typedArrayRoundTrip();
 }
 
 main().catch((error: unknown) => {
