@@ -8,8 +8,6 @@ import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const engineSuites = ['test/smoke.test.ts', 'test/property/**/*.test.ts', 'test/events/**/*.test.ts', 'test/scheduler/**/*.test.ts', 'test/faults/**/*.test.ts'];
-// Suites still being made backend-neutral (they count calls through driver-side variables).
-const notYetOnThreads = ['test/events/laziness.test.ts', 'test/scheduler/failures.test.ts', 'test/scheduler/scheduling.test.ts'];
 
 export default defineConfig({
   test: {
@@ -24,7 +22,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'threads', include: engineSuites, exclude: ['dist/**', 'node_modules/**', ...notYetOnThreads], env: { SQUALL_BACKEND: 'threads' } },
+        test: { name: 'threads', include: engineSuites, env: { SQUALL_BACKEND: 'threads' } },
       },
     ],
   },
