@@ -228,7 +228,10 @@ export class TaskScheduler {
   private removeIfFinished(manager: TaskSetManager): void {
     if ((manager.isDone || manager.isZombie) && manager.runningCount === 0) {
       const i = this.taskSets.indexOf(manager);
-      if (i >= 0) this.taskSets.splice(i, 1);
+      if (i >= 0) {
+        this.taskSets.splice(i, 1);
+        this.backend.taskSetFinished?.(manager.stage.id, manager.stageAttempt);
+      }
     }
     if (this.taskSets.length === 0 && this.localityTimer) {
       clearTimeout(this.localityTimer);

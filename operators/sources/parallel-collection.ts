@@ -31,13 +31,25 @@ function sharedCopy(data: ArrayBufferView): ArrayBufferView {
   return copy;
 }
 
-/** A ParallelCollectionRDD over a copy of `data`. */
+/** An array of numbers as a Float64Array in shared memory, or undefined when anything else is in it. */
+function sharedNumbers(data: ArrayLike<unknown>): Float64Array | undefined {
+  const n = data.length;
+  for (let i = 0; i < n; i++) if (typeof data[i] !== 'number') return undefined;
+  const out = new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT));
+  for (let i = 0; i < n; i++) out[i] = data[i] as number;
+  return out;
+}
+
+/**
+ * A ParallelCollectionRDD over a copy of `data`. Typed arrays, and arrays holding only numbers,
+ * are copied into shared memory, so every task reads its slice as a flat view without copies.
+ */
 export function parallelizeNode(plan: PlanContext, data: ArrayLike<unknown>, numSlices: number, callSite: string): PlanNode {
   checkSlices(numSlices);
   // Large typed-array records also move to shared memory: tasks then read them without copies.
   const copy = ArrayBuffer.isView(data)
     ? sharedCopy(data)
-    : Array.from(data, (record) => (ArrayBuffer.isView(record) && record.byteLength >= 65536 ? sharedCopy(record) : record));
+    : (sharedNumbers(data) ?? Array.from(data, (record) => (ArrayBuffer.isView(record) && record.byteLength >= 65536 ? sharedCopy(record) : record)));
   return makeNode(plan, { kind: 'parallelize', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { data: copy }, callSite });
 }
 

@@ -7,9 +7,17 @@ import { CustomPartitioner, HashPartitioner, RangePartitioner, type Partitioner 
 import type { Aggregator, Dependency, PlanNode, ShuffleDependency } from '../../src/rdd/plan-node.js';
 import { StorageLevel } from '../../src/rdd/storage-level.js';
 import type { ResultFunction } from '../../operators/shared/result-function.js';
-import { rebuildValue } from '../closure/rebuild.js';
+import { unpackShared } from '../../src/core/shared-packet.js';
+import { cachedBroadcastIds, forgetBroadcasts, isPinnedBuffer, rebuildValue } from '../closure/rebuild.js';
+import type { Captured } from '../closure/wire.js';
+import { ReleaseKind, ReleaseReader } from './release-log.js';
 import type { TaskDescription, TaskRunResult } from '../task.js';
 import type { WireNode, WirePartitioner, WirePlan, WireResult, WireShuffleDependency, WireTask } from './wire-task.js';
+
+/** A plan is unpacked into this thread's own copy, so its first rebuild may use the data as is. */
+function rebuild(captured: Captured): Promise<unknown> {
+  return rebuildValue(captured, { owned: true });
+}
 
 interface DecodedPlan {
   readonly rdd: PlanNode;
@@ -25,11 +33,11 @@ async function decodePartitioner(p: WirePartitioner): Promise<Partitioner> {
       return new RangePartitioner(
         p.numPartitions,
         p.ascending,
-        p.keyfunc === undefined ? undefined : ((await rebuildValue(p.keyfunc)) as (k: unknown) => unknown),
-        (await rebuildValue(p.bounds)) as unknown[],
+        p.keyfunc === undefined ? undefined : ((await rebuild(p.keyfunc)) as (k: unknown) => unknown),
+        (await rebuild(p.bounds)) as unknown[],
       );
     case 'custom':
-      return new CustomPartitioner(p.numPartitions, (await rebuildValue(p.partitionFunc)) as (k: unknown) => number);
+      return new CustomPartitioner(p.numPartitions, (await rebuild(p.partitionFunc)) as (k: unknown) => number);
   }
 }
 
@@ -44,7 +52,7 @@ async function decodeShuffleDependency(dep: WireShuffleDependency): Promise<Shuf
     parent: stub(dep.parentId, dep.parentNumPartitions),
     shuffleId: dep.shuffleId,
     partitioner: await decodePartitioner(dep.partitioner),
-    aggregator: dep.aggregator === undefined ? undefined : ((await rebuildValue(dep.aggregator)) as Aggregator),
+    aggregator: dep.aggregator === undefined ? undefined : ((await rebuild(dep.aggregator)) as Aggregator),
     mapSideCombine: dep.mapSideCombine,
     keyed: dep.keyed,
   };
@@ -70,7 +78,7 @@ async function decodePlan(plan: WirePlan): Promise<DecodedPlan> {
       numPartitions: wire.numPartitions,
       deps,
       partitioner: wire.partitioner ? await decodePartitioner(wire.partitioner) : undefined,
-      args: (await rebuildValue(wire.args)) as Record<string, unknown>,
+      args: (await rebuild(wire.args)) as Record<string, unknown>,
       callSite: wire.callSite,
       name: undefined,
       storageLevel: StorageLevel.byName(wire.storageLevel),
@@ -81,18 +89,60 @@ async function decodePlan(plan: WirePlan): Promise<DecodedPlan> {
   return {
     rdd: await build(plan.rootId),
     shuffleDep: plan.shuffleDep ? await decodeShuffleDependency(plan.shuffleDep) : undefined,
-    resultFunction: plan.resultFunction === undefined ? undefined : ((await rebuildValue(plan.resultFunction)) as ResultFunction),
+    resultFunction: plan.resultFunction === undefined ? undefined : ((await rebuild(plan.resultFunction)) as ResultFunction),
   };
 }
 
+/** Rebuilt plans by plan id; the driver releases each when its stage attempt finishes. */
 const plans = new Map<number, Promise<DecodedPlan>>();
+/** A bound on plans kept, should releases be missed (e.g. a driver that died mid-job). */
 const KEEP_PLANS = 64;
+
+let releases: ReleaseReader | undefined;
+
+/**
+ * Connects this worker to the driver's release log (scheduler/backend/release-log.ts).
+ *
+ * @example
+ * ```ts
+ * listenForReleases(workerData.releaseLog); // once, when the worker starts
+ * ```
+ */
+export function listenForReleases(log: SharedArrayBuffer): void {
+  releases = new ReleaseReader(log);
+}
+
+/**
+ * What this worker keeps rebuilt, after dropping what the driver released: stage plans by id and
+ * broadcast values by wire id. For diagnostics and tests; call it inside a task.
+ *
+ * @example
+ * ```ts
+ * await rdd.map(() => workerCaches()).collect() // [{ plans: [12], broadcasts: ['b3'] }, …]
+ * ```
+ */
+export function workerCaches(): { plans: number[]; broadcasts: string[] } {
+  releases?.drain(forget, forgetAll);
+  return { plans: [...plans.keys()], broadcasts: cachedBroadcastIds() };
+}
+
+function forget(kind: ReleaseKind, id: number): void {
+  if (kind === ReleaseKind.Plan) plans.delete(id);
+  else if (kind === ReleaseKind.Broadcast) forgetBroadcasts([`a${id}`, `b${id}`]);
+  else if (kind === ReleaseKind.All) forgetAll();
+}
+
+function forgetAll(): void {
+  plans.clear();
+  forgetBroadcasts();
+}
 
 /** The task, with its plan rebuilt (or taken from this worker's cache). */
 export async function decodeTask(wire: WireTask): Promise<TaskDescription> {
+  releases?.drain(forget, forgetAll);
   let plan = plans.get(wire.planId);
   if (!plan) {
-    plan = decodePlan(wire.plan);
+    plan = decodePlan(unpackShared<WirePlan>(wire.plan));
     plans.set(wire.planId, plan);
     if (plans.size > KEEP_PLANS) plans.delete(plans.keys().next().value as number);
     plan.catch(() => plans.delete(wire.planId));
@@ -124,15 +174,48 @@ function ownBlocks(blocks: Uint8Array[]): Uint8Array[] {
   });
 }
 
+/** Arrays of numbers shorter than this cross as they are (a typed array would cost more). */
+const FLAT_MIN_RECORDS = 16;
+
+/**
+ * The records as one Float64Array when they are an array holding only numbers, so that they cross
+ * threads as flat memory rather than as boxed values; in shared memory when `shared`. Undefined
+ * for anything else.
+ */
+function flatNumbers(records: unknown, shared: boolean): Float64Array | undefined {
+  if (!Array.isArray(records) || records.length < FLAT_MIN_RECORDS) return undefined;
+  const n = records.length;
+  for (let i = 0; i < n; i++) if (typeof records[i] !== 'number') return undefined;
+  const out = shared ? new Float64Array(new SharedArrayBuffer(n * Float64Array.BYTES_PER_ELEMENT)) : new Float64Array(n);
+  out.set(records as number[]);
+  return out;
+}
+
+/** Cached records as they travel: numbers, and typed arrays, in shared memory (stored once, read by many tasks). */
+function cachedForm(records: ArrayLike<unknown>): ArrayLike<unknown> {
+  const flat = flatNumbers(records, true);
+  if (flat) return flat;
+  if (ArrayBuffer.isView(records) && !(records.buffer instanceof SharedArrayBuffer) && !(records instanceof DataView)) {
+    const typed = records as unknown as Float64Array;
+    const copy = new (typed.constructor as Float64ArrayConstructor)(new SharedArrayBuffer(typed.byteLength));
+    copy.set(typed);
+    return copy;
+  }
+  return records;
+}
+
 /**
  * Collects buffers that can move to the driver instead of being copied: whole, non-shared buffers
- * of typed arrays in the result that no plan or input of this worker still uses.
+ * of typed arrays in the result that no rebuilt function of this worker holds (captured data and
+ * broadcast values are pinned, see rebuild.ts).
  */
 function transferables(value: unknown, out: Set<ArrayBuffer>, depth = 0): void {
   if (depth > 3 || value === null || typeof value !== 'object') return;
   if (ArrayBuffer.isView(value)) {
     const buffer = value.buffer;
-    if (buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buffer.byteLength && value.byteLength >= 1024) out.add(buffer);
+    if (buffer instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === buffer.byteLength && value.byteLength >= 1024 && !isPinnedBuffer(buffer)) {
+      out.add(buffer);
+    }
     return;
   }
   if (Array.isArray(value)) {
@@ -150,7 +233,9 @@ export function encodeResult(result: TaskRunResult, task: TaskDescription): { me
   const shuffleBlocks = result.shuffleBlocks ? ownBlocks(result.shuffleBlocks) : undefined;
   const moving = new Set<ArrayBuffer>();
   for (const b of shuffleBlocks ?? []) moving.add(b.buffer as ArrayBuffer);
-  transferables(result.value, moving);
+  const flat = flatNumbers(result.value, false);
+  const value = flat ?? result.value;
+  transferables(value, moving);
   // Never move a buffer the task received as input: inputs may be reused by the caller.
   for (const input of [...task.inputs.sourceSlices.values(), ...task.inputs.cachedBlocks.values()]) {
     if (ArrayBuffer.isView(input)) moving.delete(input.buffer as ArrayBuffer);
@@ -158,9 +243,10 @@ export function encodeResult(result: TaskRunResult, task: TaskDescription): { me
   return {
     message: {
       status: 'success',
-      value: result.value,
+      value,
+      ...(flat ? { flatNumbers: true as const } : {}),
       shuffleBlocks,
-      newCachedBlocks: result.newCachedBlocks.map((b) => ({ rddId: b.rdd.id, partition: b.partition, records: b.records })),
+      newCachedBlocks: result.newCachedBlocks.map((b) => ({ rddId: b.rdd.id, partition: b.partition, records: cachedForm(b.records) })),
       accumulatorUpdates: result.accumulatorUpdates,
       metrics: { ...result.metrics },
       runTime: result.runTime,

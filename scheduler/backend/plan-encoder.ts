@@ -1,8 +1,9 @@
 /**
  * Encoding tasks for worker threads: the stage's RDDs, shuffle dependency and result function are
- * captured (closures included, see scheduler/closure) once per stage attempt and serialised into
+ * captured (closures included, see scheduler/closure) once per stage attempt and packed into
  * shared memory; each task adds only its own inputs. Layer: scheduler. Runs in: driver.
  */
+import { packShared, type SharedPacket } from '../../src/core/shared-packet.js';
 import { CustomPartitioner, HashPartitioner, RangePartitioner, type Partitioner } from '../../src/rdd/partitioner.js';
 import type { PlanNode, ShuffleDependency } from '../../src/rdd/plan-node.js';
 import { captureValue } from '../closure/capture.js';
@@ -81,30 +82,44 @@ export function encodePlan(rdd: PlanNode, shuffleDep: ShuffleDependency | undefi
 
 interface EncodedPlan {
   readonly planId: number;
-  readonly plan: WirePlan;
+  readonly plan: SharedPacket;
 }
 
-/**
- * Encodes tasks, capturing each stage attempt's plan once. Plans are kept for the most recent
- * stage attempts only.
- */
 /** Plan ids are unique in the process: worker pools outlive a Context and cache plans by id. */
 let nextPlanId = 0;
 
+/**
+ * Encodes tasks, capturing and packing each stage attempt's plan once, when its first task
+ * launches. A plan is dropped when its stage attempt finishes (`release`).
+ */
 export class TaskEncoder {
   private readonly plans = new Map<string, EncodedPlan>();
 
-  constructor(private readonly keep = 64) {}
+  /** @param onRelease called with the id of each plan dropped, so workers can drop theirs. */
+  constructor(private readonly onRelease: (planId: number) => void = () => undefined) {}
 
   private planFor(task: TaskDescription): EncodedPlan {
-    const key = `${task.jobId}/${task.stageId}.${task.stageAttempt}`;
+    const key = `${task.stageId}.${task.stageAttempt}`;
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = { planId: nextPlanId++, plan: encodePlan(task.rdd, task.shuffleDep, task.resultFunction) };
+      plan = { planId: nextPlanId++, plan: packShared(encodePlan(task.rdd, task.shuffleDep, task.resultFunction)) };
       this.plans.set(key, plan);
-      if (this.plans.size > this.keep) this.plans.delete(this.plans.keys().next().value as string);
     }
     return plan;
+  }
+
+  /** Drops the plan of a finished stage attempt (a later attempt captures its own). */
+  release(stageId: number, stageAttempt: number): void {
+    const key = `${stageId}.${stageAttempt}`;
+    const plan = this.plans.get(key);
+    if (!plan) return;
+    this.plans.delete(key);
+    this.onRelease(plan.planId);
+  }
+
+  /** Plans held, for bookkeeping checks. */
+  get size(): number {
+    return this.plans.size;
   }
 
   encode(task: TaskDescription): WireTask {

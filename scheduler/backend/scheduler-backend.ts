@@ -22,5 +22,17 @@ export interface SchedulerBackend {
   runTask(task: TaskDescription, slot: Slot): Promise<TaskRunResult>;
   /** Asks a running task to stop; it resolves as `killed` if it had not finished. */
   killTask(taskId: number, reason: string): void;
+  /**
+   * A stage attempt will launch no more tasks and none of its tasks runs: whatever the backend
+   * kept for it (a captured plan) can go. Optional.
+   */
+  taskSetFinished?(stageId: number, stageAttempt: number): void;
+  /**
+   * Drops executors' copies of a Broadcast's value (and the driver's serialised copy when it was
+   * destroyed). Optional: a backend that ships nothing keeps nothing.
+   */
+  releaseBroadcast?(broadcast: object, destroyed: boolean): void;
+  /** Sizes of what the backend keeps per job or task, all zero when no job runs. Optional. */
+  bookkeeping?(): Record<string, number>;
   stop(): Promise<void>;
 }

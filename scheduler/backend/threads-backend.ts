@@ -14,7 +14,9 @@ import type { PlanNode } from '../../src/rdd/plan-node.js';
 import { emptyMetrics, type MutableTaskMetrics } from '../../operators/task-context.js';
 import { stageRdds } from '../lineage.js';
 import type { TaskDescription, TaskRunResult } from '../task.js';
+import { broadcastWireId } from '../closure/capture.js';
 import { TaskEncoder } from './plan-encoder.js';
+import { appendRelease, createReleaseLog, ReleaseKind } from './release-log.js';
 import type { SchedulerBackend, Slot } from './scheduler-backend.js';
 import type { WireResult } from './wire-task.js';
 
@@ -37,14 +39,63 @@ export function workerEntryPath(): string {
   return `${root}dist/scheduler/backend/worker-entry.js`;
 }
 
+/**
+ * The abort signal piscina watches for one task: aborting it removes a queued task, or ends the
+ * worker thread running it. A minimal event target, one listener, no DOM event machinery: one is
+ * made per task, so it must be cheap.
+ */
+class TaskAbortSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  private listener: (() => void) | undefined;
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.listener = listener;
+  }
+
+  removeEventListener(): void {
+    this.listener = undefined;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.();
+  }
+}
+
 interface Running {
   readonly executorId: string;
   readonly resolve: (result: TaskRunResult) => void;
-  readonly controller: AbortController;
+  readonly signal: TaskAbortSignal;
 }
 
 /** Worker pools kept warm between Contexts of one process (a new Context reuses idle threads). */
 const idlePools = new Map<string, Piscina[]>();
+
+/**
+ * The release log every worker of this process reads (see release-log.ts): plans of finished
+ * stages and unpersisted broadcasts are dropped through it. One per process, as pools are shared.
+ */
+const releaseLog = createReleaseLog();
+
+/**
+ * Tells every worker to drop its copy of broadcast values, by wire id (`a12`, `b3`).
+ *
+ * @example
+ * ```ts
+ * releaseBroadcastsInWorkers(['b3']);
+ * ```
+ */
+export function releaseBroadcastsInWorkers(wireIds: readonly string[]): void {
+  for (const id of wireIds) {
+    const n = Number(id.slice(1));
+    if (Number.isSafeInteger(n)) appendRelease(releaseLog, ReleaseKind.Broadcast, n);
+  }
+}
 
 function poolKey(threads: number, limits: ResourceLimits | undefined): string {
   return `${threads}/${JSON.stringify(limits ?? {})}`;
@@ -54,7 +105,7 @@ export class ThreadsBackend implements SchedulerBackend {
   readonly name = 'threads';
   private readonly pools = new Map<string, Piscina>();
   private readonly running = new Map<number, Running>();
-  private readonly encoder = new TaskEncoder();
+  private readonly encoder = new TaskEncoder((planId) => appendRelease(releaseLog, ReleaseKind.Plan, planId));
   private readonly threads: number;
   private readonly key: string;
 
@@ -77,15 +128,15 @@ export class ThreadsBackend implements SchedulerBackend {
         idleTimeout: 30_000,
         concurrentTasksPerWorker: 1,
         // geotiff and other libraries read workerData in workers; an object keeps them working.
-        workerData: {},
+        workerData: { releaseLog },
         ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
       });
     if (!reused) {
-      // A worker answering for a task that was already killed (its result is ignored) makes
-      // piscina emit 'error'; without a listener that would crash the driver.
-      pool.on('error', (error: unknown) => {
-        if (!String((error as Error)?.message).startsWith('Unexpected message from Worker')) throw error;
-      });
+      // Piscina reports a worker's death here too (process.exit, an uncaught error from a timer,
+      // running out of memory) and replaces the worker. The task running on it, if any, already
+      // fails with that error (see workerDied) and is retried; a worker that dies between tasks
+      // costs nothing. Without a listener, the event would crash the driver.
+      pool.on('error', () => undefined);
     }
     this.pools.set(executorId, pool);
   }
@@ -108,9 +159,9 @@ export class ThreadsBackend implements SchedulerBackend {
     // Capturing the plan can throw TaskNotSerializableError: let it reach the scheduler at launch.
     const wire = this.encoder.encode(task);
     return new Promise<TaskRunResult>((resolve) => {
-      const controller = new AbortController();
-      this.running.set(task.taskId, { executorId: slot.executorId, resolve, controller });
-      pool.run(wire, { signal: controller.signal }).then(
+      const signal = new TaskAbortSignal();
+      this.running.set(task.taskId, { executorId: slot.executorId, resolve, signal });
+      pool.run(wire, { signal: signal as unknown as AbortSignal }).then(
         (message: WireResult) => {
           if (this.running.delete(task.taskId)) resolve(decodeResult(message, task));
         },
@@ -125,12 +176,27 @@ export class ThreadsBackend implements SchedulerBackend {
     const r = this.running.get(taskId);
     if (!r) return;
     this.running.delete(taskId);
-    r.controller.abort(reason);
+    r.signal.abort(reason);
     r.resolve({ status: 'killed', reason });
+  }
+
+  releaseBroadcast(broadcast: object, destroyed: boolean): void {
+    const id = broadcastWireId(broadcast, destroyed);
+    if (id !== undefined) releaseBroadcastsInWorkers([id]);
+  }
+
+  taskSetFinished(stageId: number, stageAttempt: number): void {
+    this.encoder.release(stageId, stageAttempt);
+  }
+
+  bookkeeping(): Record<string, number> {
+    return { stagePlans: this.encoder.size, backendRunningTasks: this.running.size };
   }
 
   async stop(): Promise<void> {
     for (const [taskId] of this.running) this.killTask(taskId, 'the context stopped');
+    // Workers drop what this Context's jobs left in them before the pools serve another Context.
+    appendRelease(releaseLog, ReleaseKind.All, 0);
     for (const pool of this.pools.values()) {
       // Keep healthy pools warm for the next Context of this process.
       let list = idlePools.get(this.key);
@@ -156,7 +222,7 @@ function decodeResult(message: WireResult, task: TaskDescription): TaskRunResult
   if (message.newCachedBlocks.length > 0) for (const node of stageRdds(task.rdd)) byId.set(node.id, node);
   return {
     status: 'success',
-    value: message.value,
+    value: message.flatNumbers ? Array.from(message.value as Float64Array) : message.value,
     shuffleBlocks: message.shuffleBlocks,
     newCachedBlocks: message.newCachedBlocks.flatMap((b) => {
       const rdd = byId.get(b.rddId);
@@ -180,25 +246,25 @@ function asError(error: unknown): Error & { code?: unknown } {
 }
 
 /**
- * A task whose worker died (process.exit, an uncaught error, out of memory) or that failed before
- * it started (its plan could not be rebuilt) fails, counting towards the task's maxFailures.
+ * The worker never rejects a task it ran (worker-entry.ts turns every error into a failed result),
+ * so a rejection means the worker thread died under the task: process.exit, an error thrown
+ * outside the task's own code, running out of memory. The task fails, counting towards its
+ * maxFailures, and its retry runs on a fresh worker.
  */
 function workerDied(error: unknown, task: TaskDescription, slot: Slot): TaskRunResult {
   const e = asError(error);
   const code = typeof e.code === 'string' ? e.code : undefined;
-  const crashed = code?.startsWith('ERR_WORKER') === true || /exit|terminat/i.test(e.message);
   const where = `task ${task.taskId} (partition ${task.partition}, stage ${task.stageId}) on executor ${slot.executorId}`;
   return {
     status: 'failed',
-    error: crashed
-      ? {
-          name: 'WorkerCrashError',
-          message:
-            `The worker thread running ${where} died: ${e.message}${code ? ` [${code}]` : ''}. A task that calls process.exit(), ` +
-            'throws from a callback outside the task, or runs out of memory kills its worker; the task is retried on a fresh worker.',
-          ...(e.stack !== undefined ? { stack: e.stack } : {}),
-        }
-      : { name: e.name, message: `Could not start ${where} in its worker: ${e.message}`, ...(e.stack !== undefined ? { stack: e.stack } : {}) },
+    error: {
+      name: 'WorkerCrashError',
+      message:
+        `The worker thread running ${where} died: ${e.name !== 'Error' ? `${e.name}: ` : ''}${e.message}${code ? ` [${code}]` : ''}. ` +
+        'A task that calls process.exit(), throws from a callback outside its own code, or runs out of memory kills its worker; ' +
+        'the task is retried on a fresh worker.',
+      ...(e.stack !== undefined ? { stack: e.stack } : {}),
+    },
     fetchFailed: undefined,
     metrics: emptyMetrics(),
     runTime: 0,

@@ -1,8 +1,10 @@
 /**
  * The wire format of tasks and results between the driver and worker threads. A plan (the stage's
- * RDDs with their captured functions) is captured once per stage attempt; large captured values
- * travel in shared memory, and each worker rebuilds a plan once and reuses it for later tasks. Layer: scheduler. Runs in: driver and workers.
+ * RDDs with their captured functions) is captured once per stage attempt and packed once into
+ * shared memory, so every task carries only a handle to it; each worker unpacks and rebuilds a
+ * plan once and reuses it for later tasks. Layer: scheduler. Runs in: driver and workers.
  */
+import type { SharedPacket } from '../../src/core/shared-packet.js';
 import type { Captured } from '../closure/wire.js';
 import type { MissingMapOutput } from '../task.js';
 
@@ -47,8 +49,8 @@ export interface WirePlan {
 /** One task as a worker receives it. */
 export interface WireTask {
   readonly planId: number;
-  /** The stage's plan; a worker rebuilds it once per planId and reuses it. */
-  readonly plan: WirePlan;
+  /** The stage's WirePlan, packed; a worker unpacks and rebuilds it once per planId and reuses it. */
+  readonly plan: SharedPacket;
   readonly taskId: number;
   readonly jobId: number;
   readonly stageId: number;
@@ -68,6 +70,8 @@ export type WireResult =
   | {
       readonly status: 'success';
       readonly value: unknown;
+      /** `value` was an array of numbers and travels as a Float64Array: the driver turns it back. */
+      readonly flatNumbers?: true;
       readonly shuffleBlocks: Uint8Array[] | undefined;
       readonly newCachedBlocks: ReadonlyArray<{ readonly rddId: number; readonly partition: number; readonly records: ArrayLike<unknown> }>;
       readonly accumulatorUpdates: ReadonlyArray<readonly [number, unknown]>;

@@ -3,15 +3,36 @@
  * Loads the operator registry (every library kernel) at start, so only user functions travel.
  * Layer: scheduler. Runs in: workers only.
  */
+import { workerData } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
 import '../../operators/index.js';
+import { describeError } from '../../src/core/errors.js';
 import { runTask } from '../executor/task-runner.js';
-import { decodeTask, encodeResult } from './plan-decoder.js';
+import { decodeTask, encodeResult, listenForReleases } from './plan-decoder.js';
 import type { WireResult, WireTask } from './wire-task.js';
 
-/** Runs one shipped task and returns its result, moving large buffers back to the driver. */
+const { releaseLog } = (workerData ?? {}) as { releaseLog?: SharedArrayBuffer };
+if (releaseLog) listenForReleases(releaseLog);
+
+/**
+ * Runs one shipped task and returns its result, moving large buffers back to the driver. It never
+ * rejects: a task that cannot even start (its plan cannot be rebuilt here) comes back as a failed
+ * result, so a rejection seen by the driver always means that the worker itself died.
+ */
 export default async function runShippedTask(wire: WireTask): Promise<WireResult> {
-  const task = await decodeTask(wire);
+  let task;
+  try {
+    task = await decodeTask(wire);
+  } catch (error) {
+    const cause = describeError(error);
+    return {
+      status: 'failed',
+      error: { ...cause, message: `Could not start task ${wire.taskId} (partition ${wire.partition}, stage ${wire.stageId}) in its worker: ${cause.message}` },
+      fetchFailed: undefined,
+      metrics: {},
+      runTime: 0,
+    };
+  }
   const { message, transferList } = encodeResult(runTask(task), task);
   if (transferList.length === 0) return message;
   // A piscina "movable": the message plus the buffers to transfer instead of copying.

@@ -570,13 +570,29 @@ const ERROR_PROTOS = new Set<object>([Error, TypeError, RangeError, SyntaxError,
 const FUNCTION_OWN_KEYS = new Set(['length', 'name', 'prototype', 'arguments', 'caller']);
 
 /** Per-Broadcast wire form, made once per Broadcast (its value never changes). */
-const broadcastWire = new WeakMap<object, { id: string; value: SharedArrayBuffer }>();
+const broadcastWire = new WeakMap<object, { id: string; value: Uint8Array }>();
 let broadcastCounter = 0;
 
-function toSharedBuffer(bytes: Uint8Array): SharedArrayBuffer {
-  const shared = new SharedArrayBuffer(bytes.byteLength);
-  new Uint8Array(shared).set(bytes);
+/** A copy of `bytes` in shared memory (a view over a SharedArrayBuffer, so it travels by handle). */
+function toSharedBuffer(bytes: Uint8Array): Uint8Array {
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
   return shared;
+}
+
+/**
+ * The wire id under which workers cache a Broadcast's value, if it was ever captured; with
+ * `drop`, the driver's serialised copy is forgotten too (after `destroy()`).
+ *
+ * @example
+ * ```ts
+ * const id = broadcastWireId(table); // 'b7', or undefined if no task used it yet
+ * ```
+ */
+export function broadcastWireId(broadcast: object, drop = false): string | undefined {
+  const id = broadcastWire.get(broadcast)?.id;
+  if (drop) broadcastWire.delete(broadcast);
+  return id;
 }
 
 /** Builtin module prefixes whose article is not given by their first letter. */
@@ -698,7 +714,9 @@ class Capturer {
     if (Buffer.isBuffer(value)) return { kind: 'binary', slot: this.newSlot(value), value, buffer: true };
     if (types.isDataView(value) || types.isSharedArrayBuffer(value) || (types.isTypedArray(value) && proto !== null && TYPED_ARRAY_PROTOS.has(proto))) {
       // DataViews, and typed arrays over a SharedArrayBuffer (whose memory stays shared with the executors).
-      return { kind: 'binary', slot: this.newSlot(value), value: value as ArrayBufferView | SharedArrayBuffer };
+      // A bare SharedArrayBuffer travels as a view of itself (plans are packed, and only views pack).
+      if (types.isSharedArrayBuffer(value)) return { kind: 'binary', slot: this.newSlot(value), value: new Uint8Array(value), sharedBuffer: true };
+      return { kind: 'binary', slot: this.newSlot(value), value: value as ArrayBufferView };
     }
     if (Array.isArray(value) && proto === Array.prototype) return this.captureArray(value, path);
     if (proto === Object.prototype || proto === null) return this.captureEntries(value, proto === null, path);
@@ -789,9 +807,9 @@ class Capturer {
 
   private captureBroadcast(value: Broadcast<unknown>, path: string): Captured {
     const slot = this.newSlot(value);
+    if (value.isDestroyed) this.refuse(path, `Broadcast ${value.id}, which has been destroyed`, 'Create a new broadcast variable.');
     let wire = broadcastWire.get(value);
     if (!wire) {
-      if (value.isDestroyed) this.refuse(path, `Broadcast ${value.id}, which has been destroyed`, 'Create a new broadcast variable.');
       const payload = new Capturer(`the value of Broadcast ${value.id}`, Infinity);
       const captured = payload.capture(value.value, '');
       wire = { id: `b${++broadcastCounter}`, value: toSharedBuffer(serialize(captured)) };

@@ -63,6 +63,51 @@ export async function rebuildValue(captured: Captured, options: RebuildOptions =
 /** Messages already rebuilt once (their data has been handed out). */
 const rebuiltMessages = new WeakSet<object>();
 
+// ---- pinned buffers --------------------------------------------------------------------------
+
+/**
+ * Buffers of typed arrays that rebuilt functions hold (captured data, broadcast values). They
+ * outlive the task that returns them, so a task result must copy them, never move them.
+ */
+const pinned = new WeakSet<ArrayBufferLike>();
+
+function pin(value: unknown, depth: number): void {
+  if (value === null || typeof value !== 'object' || depth > 4) return;
+  if (ArrayBuffer.isView(value)) {
+    pinned.add(value.buffer);
+    return;
+  }
+  if (value instanceof ArrayBuffer) {
+    pinned.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) if (item !== null && typeof item === 'object') pin(item, depth + 1);
+  } else if (value instanceof Map) {
+    for (const [k, v] of value) {
+      pin(k, depth + 1);
+      pin(v, depth + 1);
+    }
+  } else if (value instanceof Set) {
+    for (const item of value) pin(item, depth + 1);
+  } else {
+    for (const key of Object.keys(value)) pin((value as Record<string, unknown>)[key], depth + 1);
+  }
+}
+
+/**
+ * True when `buffer` belongs to data that a rebuilt function holds on this thread (so moving it
+ * to another thread would detach it under the function's feet).
+ *
+ * @example
+ * ```ts
+ * const movable = buffers.filter((b) => !isPinnedBuffer(b));
+ * ```
+ */
+export function isPinnedBuffer(buffer: ArrayBufferLike): boolean {
+  return pinned.has(buffer);
+}
+
 // ---- modules ---------------------------------------------------------------------------------
 
 const modules = new Map<string, Record<string, unknown>>();
@@ -96,14 +141,17 @@ function collect(node: Captured, urls: Set<string>, payloads: Map<string, Captur
       case 'broadcast':
         if (!broadcastCache.has(n.id) && !payloads.has(n.id)) {
           // A payload is decoded from bytes: its data is already private, so it is not collected.
-          const payload = deserialize<Captured>(new Uint8Array(n.value));
+          const payload = deserialize<Captured>(n.value);
           payloads.set(n.id, payload);
           collect(payload, urls, payloads, []);
         }
         break;
       case 'data':
+        if (typeof n.value === 'object' && n.value !== null) data.push(n.value);
+        break;
       case 'binary':
-        if (typeof n.value === 'object' && n.value !== null && !(n.value instanceof SharedArrayBuffer)) data.push(n.value);
+        // Views of shared memory stay shared; Buffers and DataViews are this rebuild's own copies.
+        if (!(n.value.buffer instanceof SharedArrayBuffer)) data.push(n.value);
         break;
       case 'array':
         for (const item of n.items) if (item) stack.push(item);
@@ -169,6 +217,18 @@ export function forgetBroadcasts(ids?: readonly string[]): void {
     broadcastCache.delete(id);
     broadcastBytes -= entry.bytes;
   }
+}
+
+/**
+ * Wire ids of the broadcast values this thread keeps rebuilt, least recently used first.
+ *
+ * @example
+ * ```ts
+ * cachedBroadcastIds() // ['b3', 'a7'] inside a worker that ran tasks using them
+ * ```
+ */
+export function cachedBroadcastIds(): string[] {
+  return [...broadcastCache.keys()];
 }
 
 /**
@@ -285,8 +345,9 @@ class Rebuilder {
         if (this.waiting.has(node.slot)) return PENDING;
         throw new Error(`Cannot rebuild: reference to unknown slot ${node.slot}.`);
       case 'binary': {
-        let v = this.data(node.value) as ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
-        if (node.buffer && ArrayBuffer.isView(v)) v = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+        let v = this.data(node.value) as ArrayBufferView | SharedArrayBuffer;
+        if (node.sharedBuffer && ArrayBuffer.isView(v)) v = v.buffer as SharedArrayBuffer;
+        else if (node.buffer && ArrayBuffer.isView(v)) v = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
         this.slots.set(node.slot, v);
         return v;
       }
@@ -362,7 +423,9 @@ class Rebuilder {
 
   /** Pure data: its copy, or the value itself when this rebuild owns the message. */
   private data(value: unknown): unknown {
-    return this.copies?.has(value) ? this.copies.get(value) : value;
+    const out = this.copies?.has(value) ? this.copies.get(value) : value;
+    pin(out, 0);
+    return out;
   }
 
   private fn(node: CapturedFunction): unknown {
@@ -401,9 +464,10 @@ class Rebuilder {
       broadcastCache.set(node.id, cached);
       value = cached.value;
     } else {
-      const payload = this.payloads.get(node.id) ?? deserialize<Captured>(new Uint8Array(node.value));
+      const payload = this.payloads.get(node.id) ?? deserialize<Captured>(node.value);
       const inner = new Rebuilder(this.payloads, undefined).build(payload);
       value = node.broadcastId === undefined ? inner : new Broadcast(node.broadcastId, inner);
+      pin(inner, 0);
       cacheBroadcast(node.id, { value, bytes: node.value.byteLength });
     }
     this.slots.set(node.slot, value);

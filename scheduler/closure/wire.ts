@@ -16,7 +16,11 @@
  *   reference (`module`: an export of an importable module; `global`: a standard global such as
  *   `Math.sqrt`);
  * - broadcast variables and captured values larger than 1 MB travel as `broadcast` nodes whose
- *   payload is a SharedArrayBuffer, serialised once on the driver and rebuilt once per worker.
+ *   payload is a view of a SharedArrayBuffer, serialised once on the driver and rebuilt once per
+ *   worker.
+ *
+ * No node holds a bare SharedArrayBuffer, only views of one, so a whole plan can be packed once
+ * into shared memory (src/core/shared-packet.ts).
  */
 
 /** A property key on the wire: a string, or a registered symbol (`Symbol.for(key)`). */
@@ -60,13 +64,15 @@ export interface CapturedData {
   readonly value: unknown;
 }
 
-/** A Node Buffer, DataView or SharedArrayBuffer (a SharedArrayBuffer stays shared with the driver). */
+/** A Node Buffer, DataView, or typed array over a SharedArrayBuffer (which stays shared with the driver). */
 export interface CapturedBinary {
   readonly kind: 'binary';
   readonly slot: number;
-  readonly value: ArrayBufferView | ArrayBuffer | SharedArrayBuffer;
+  readonly value: ArrayBufferView;
   /** Rebuild a Uint8Array as a Node Buffer. */
   readonly buffer?: true;
+  /** The captured value was the SharedArrayBuffer itself: rebuild `value.buffer`. */
+  readonly sharedBuffer?: true;
 }
 
 /** An array holding something that is not pure data. `null` items are holes. */
@@ -156,7 +162,7 @@ export interface CapturedInstance {
 /**
  * A value shipped once per worker instead of once per task: a `Broadcast` (rebuilt as a Broadcast
  * whose `.value` is the value) or a large captured value (rebuilt as the value itself). `value` is
- * a SharedArrayBuffer holding the msgpackr-serialised capture of the value.
+ * a view of a SharedArrayBuffer holding the msgpackr-serialised capture of the value.
  */
 export interface CapturedBroadcast {
   readonly kind: 'broadcast';
@@ -165,8 +171,8 @@ export interface CapturedBroadcast {
   readonly id: string;
   /** The Broadcast's own id when this is a Broadcast; absent for an automatic broadcast. */
   readonly broadcastId?: number;
-  /** msgpackr bytes (src/core/serializer.ts) of the `Captured` of the value. */
-  readonly value: SharedArrayBuffer;
+  /** msgpackr bytes (src/core/serializer.ts) of the `Captured` of the value, in shared memory. */
+  readonly value: Uint8Array;
 }
 
 /** A second occurrence of the object captured under `slot` (shared reference or cycle). */

@@ -1,8 +1,13 @@
 /**
- * Broadcast variables: a read-only value shipped once per executor instead of once per task.
+ * Broadcast variables: a read-only value shipped once per executor instead of once per task. On
+ * the threads backend its value is serialised once into shared memory and each worker rebuilds it
+ * once; `unpersist()` makes workers drop their copies, `destroy()` frees the driver's too.
  * Layer: context. Runs in: driver and tasks.
  */
 import { IllegalArgumentError } from '../core/errors.js';
+
+/** How a Broadcast asks its Context to drop executor copies (and, when destroyed, its own). */
+export type BroadcastRelease = (broadcast: Broadcast<unknown>, destroyed: boolean) => void;
 
 /**
  * A read-only value for tasks.
@@ -19,6 +24,7 @@ export class Broadcast<T> {
   constructor(
     readonly id: number,
     private readonly data: T,
+    private readonly release: BroadcastRelease = () => undefined,
   ) {}
 
   /** The value; fails after destroy(). */
@@ -29,12 +35,30 @@ export class Broadcast<T> {
     return this.data;
   }
 
-  /** Drops executor copies; they are shipped again when next used. */
-  unpersist(): void {}
+  /**
+   * Drops the executors' copies of the value; a task that uses it later gets it again.
+   *
+   * @example
+   * ```ts
+   * table.unpersist(); // workers free their copies; the next job ships the value again
+   * ```
+   */
+  unpersist(): void {
+    if (!this.destroyed) this.release(this as Broadcast<unknown>, false);
+  }
 
-  /** Destroys the variable: any later use fails. */
+  /**
+   * Destroys the variable: executor and driver copies are dropped, and any later use fails.
+   *
+   * @example
+   * ```ts
+   * table.destroy(); table.value // throws
+   * ```
+   */
   destroy(): void {
+    if (this.destroyed) return;
     this.destroyed = true;
+    this.release(this as Broadcast<unknown>, true);
   }
 
   get isDestroyed(): boolean {

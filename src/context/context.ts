@@ -277,7 +277,7 @@ export class Context implements PlanContext {
    */
   broadcast<T>(value: T): Broadcast<T> {
     this.checkRunning('broadcast');
-    return new Broadcast<T>(this.nextBroadcastId++, value);
+    return new Broadcast<T>(this.nextBroadcastId++, value, (b, destroyed) => this.backend.releaseBroadcast?.(b, destroyed));
   }
 
   /**
@@ -406,6 +406,7 @@ export class Context implements PlanContext {
       runningTasks: this.taskScheduler.runningTasks.size,
       taskSets: this.taskScheduler.taskSets.length,
       busyCores,
+      ...this.backend.bookkeeping?.(),
     };
   }
 

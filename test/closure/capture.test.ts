@@ -225,7 +225,8 @@ describe('the 20 scenarios of js-ecosystem.md §2a, rebuilt in a worker thread',
     const captured = captureFunction(fn);
     const broadcasts = nodes(captured).filter((n) => n.kind === 'broadcast');
     expect(broadcasts).toHaveLength(1);
-    expect(broadcasts[0]).toMatchObject({ kind: 'broadcast', value: expect.any(SharedArrayBuffer) });
+    expect(broadcasts[0]).toMatchObject({ kind: 'broadcast', value: expect.any(Uint8Array) });
+    expect((broadcasts[0] as { value: Uint8Array }).value.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(broadcasts[0]).not.toHaveProperty('broadcastId');
     expect((await send(captured, { args: [12345] })).result).toBe(fn(12345));
   });
@@ -413,7 +414,8 @@ describe("Spark's closure semantics", () => {
     const second = captureFunction(fn);
     const b1 = nodes(first).find((n) => n.kind === 'broadcast');
     const b2 = nodes(second).find((n) => n.kind === 'broadcast');
-    expect(b1).toMatchObject({ kind: 'broadcast', broadcastId: 3, value: expect.any(SharedArrayBuffer) });
+    expect(b1).toMatchObject({ kind: 'broadcast', broadcastId: 3, value: expect.any(Uint8Array) });
+    expect((b1 as { value: Uint8Array }).value.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(b2?.kind === 'broadcast' && b1?.kind === 'broadcast' && b2.value === b1.value && b2.id === b1.id).toBe(true);
     expect((await send(first, { args: ['b'] })).result).toBe(2);
     const valueOf = (b: Broadcast<Map<string, number>>) => () => b.value;
@@ -486,5 +488,13 @@ describe('wire values keep what structured clone keeps', () => {
     const shared = new Int32Array(new SharedArrayBuffer(16));
     expect((await send(captureFunction((i: number) => (shared[i] = 42)), { args: [2] })).result).toBe(42);
     expect(shared[2]).toBe(42);
+  });
+
+  it('a captured SharedArrayBuffer itself stays shared with the driver', async () => {
+    const memory = new SharedArrayBuffer(16);
+    const captured = captureFunction((i: number) => (new Int32Array(memory)[i] = 7));
+    expect(JSON.stringify(captured)).toContain('"sharedBuffer":true');
+    expect((await send(captured, { args: [3] })).result).toBe(7);
+    expect(new Int32Array(memory)[3]).toBe(7);
   });
 });
