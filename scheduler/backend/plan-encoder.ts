@@ -12,29 +12,30 @@ import type { TaskDescription } from '../task.js';
 import type { WireDependency, WireNode, WirePartitioner, WirePlan, WireShuffleDependency, WireTask } from './wire-task.js';
 
 /** Encodes partitioners explicitly (their functions are captured). */
-export function encodePartitioner(p: Partitioner): WirePartitioner {
+export function encodePartitioner(p: Partitioner, operation?: string): WirePartitioner {
   if (p instanceof HashPartitioner) return { kind: 'hash', numPartitions: p.numPartitions };
   if (p instanceof RangePartitioner) {
     return {
       kind: 'range',
       numPartitions: p.numPartitions,
       ascending: p.ascending,
-      keyfunc: p.keyfunc ? captureValue(p.keyfunc) : undefined,
-      bounds: captureValue(p.bounds ?? []),
+      keyfunc: p.keyfunc ? captureValue(p.keyfunc, { operation }) : undefined,
+      bounds: captureValue(p.bounds ?? [], { operation }),
     };
   }
-  if (p instanceof CustomPartitioner) return { kind: 'custom', numPartitions: p.numPartitions, partitionFunc: captureValue(p.partitionFunc) };
+  if (p instanceof CustomPartitioner) return { kind: 'custom', numPartitions: p.numPartitions, partitionFunc: captureValue(p.partitionFunc, { operation }) };
   throw new Error(`Cannot send partitioner of kind ${(p as Partitioner).kind} to a worker`);
 }
 
-function encodeShuffleDependency(dep: ShuffleDependency): WireShuffleDependency {
+/** `operation` names the transformation that made the shuffle, for error messages. */
+function encodeShuffleDependency(dep: ShuffleDependency, operation?: string): WireShuffleDependency {
   return {
     type: 'shuffle',
     shuffleId: dep.shuffleId,
     parentId: dep.parent.id,
     parentNumPartitions: dep.parent.numPartitions,
-    partitioner: encodePartitioner(dep.partitioner),
-    aggregator: dep.aggregator ? captureValue(dep.aggregator) : undefined,
+    partitioner: encodePartitioner(dep.partitioner, operation),
+    aggregator: dep.aggregator ? captureValue(dep.aggregator, { operation }) : undefined,
     mapSideCombine: dep.mapSideCombine,
     keyed: dep.keyed,
   };
@@ -55,9 +56,9 @@ function encodeNode(node: PlanNode): WireNode {
     numPartitions: node.numPartitions,
     callSite: node.callSite,
     storageLevel: node.storageLevel.name,
-    partitioner: node.partitioner ? encodePartitioner(node.partitioner) : undefined,
-    args: captureValue(shippedArgs(node)),
-    deps: node.deps.map((dep): WireDependency => (dep.type === 'narrow' ? { type: 'narrow', parentId: dep.parent.id } : encodeShuffleDependency(dep))),
+    partitioner: node.partitioner ? encodePartitioner(node.partitioner, node.callSite) : undefined,
+    args: captureValue(shippedArgs(node), { operation: node.callSite }),
+    deps: node.deps.map((dep): WireDependency => (dep.type === 'narrow' ? { type: 'narrow', parentId: dep.parent.id } : encodeShuffleDependency(dep, node.callSite))),
   };
 }
 
@@ -67,7 +68,19 @@ function encodeNode(node: PlanNode): WireNode {
  */
 export function checkShippable(node: PlanNode): void {
   encodeNode(node);
-  for (const dep of node.deps) if (dep.type === 'shuffle') encodeShuffleDependency(dep);
+}
+
+/**
+ * Captures an action's result function (which holds the function given to `foreach`, `reduce`,
+ * `fold` …), only to fail early: before the action's job is submitted.
+ *
+ * @example
+ * ```ts
+ * checkShippableResult(foldPartition('reduce', zero, step), 'reduce at job.ts:9'); // throws TaskNotSerializableError if step cannot travel
+ * ```
+ */
+export function checkShippableResult(resultFunction: unknown, description: string): void {
+  captureValue(resultFunction, { operation: description });
 }
 
 /** Captures what every task of a stage attempt shares. Throws TaskNotSerializableError. */
@@ -76,7 +89,7 @@ export function encodePlan(rdd: PlanNode, shuffleDep: ShuffleDependency | undefi
     rootId: rdd.id,
     nodes: stageRdds(rdd).map(encodeNode),
     shuffleDep: shuffleDep ? encodeShuffleDependency(shuffleDep) : undefined,
-    resultFunction: resultFunction === undefined ? undefined : captureValue(resultFunction),
+    resultFunction: resultFunction === undefined ? undefined : captureValue(resultFunction, { operation: (resultFunction as { name?: string }).name }),
   };
 }
 

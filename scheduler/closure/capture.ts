@@ -34,7 +34,12 @@ import { NOT_SERIALIZABLE, type Captured, type CapturedBroadcast, type CapturedF
 
 /** Options of a capture. */
 export interface CaptureOptions {
-  /** The operation the function was given to (`map`, `reduceByKey`, …); names it in error messages. */
+  /**
+   * The operation the value was given to (`map at job.ts:12`, `reduceByKey`, …); names it in error
+   * messages. When the value is not itself a function but a record that holds the user's functions
+   * (a plan node's arguments, an aggregator, a result function), errors speak of the user's
+   * function: the record's fields and squall's own wrapper functions are left out of the path.
+   */
   readonly operation?: string;
   /**
    * Captured values estimated larger than this many bytes travel as broadcasts (once per worker,
@@ -63,7 +68,7 @@ export const AUTO_BROADCAST_BYTES = 1 << 20;
  */
 export function captureValue(value: unknown, options: CaptureOptions = {}): Captured {
   const subject = options.operation ? `the ${typeof value === 'function' ? 'function' : 'value'} given to ${options.operation}` : typeof value === 'function' ? 'the function' : 'the value';
-  const capturer = new Capturer(subject, options.broadcastThreshold ?? AUTO_BROADCAST_BYTES);
+  const capturer = new Capturer(subject, options.broadcastThreshold ?? AUTO_BROADCAST_BYTES, typeof value !== 'function' ? options.operation : undefined);
   try {
     return capturer.capture(value, '');
   } finally {
@@ -409,6 +414,15 @@ function urlToPath(url: string): string | undefined {
   return url.startsWith('/') ? url : undefined;
 }
 
+/** squall's own layers, as sources and as their build: functions defined there are engine code. */
+const ENGINE_DIRS = ['src', 'operators', 'scheduler'].flatMap((dir) => [join(repoRoot, dir), join(repoRoot, 'dist', dir)]).map((dir) => dir + sep);
+
+/** True when the script at `url` is one of squall's own modules (not a test, not the user's code). */
+function isEngineScript(url: string): boolean {
+  const path = url ? urlToPath(url) : undefined;
+  return path !== undefined && ENGINE_DIRS.some((dir) => path.startsWith(dir));
+}
+
 /**
  * The module and export under which a worker can import `fn`, or undefined when it must travel
  * by value. `scopes` are fn's own scopes: a module-level binding there holding fn itself gives
@@ -478,6 +492,8 @@ interface FunctionFacts {
   readonly needsScopes: boolean;
   /** Where the source text starts in its script, for stack traces of the rebuilt function. */
   readonly location?: CapturedFunction['location'];
+  /** The function is squall's own code (a wrapper around the user's function), not the user's. */
+  readonly engine?: boolean;
 }
 
 const factsCache = new WeakMap<Function, FunctionFacts>();
@@ -497,7 +513,7 @@ function functionFacts(fn: Function): FunctionFacts & { internals?: FunctionInte
       source,
       strict,
       needsScopes: false,
-      refusal: { what: `a bound function (${fn.name})`, fix: 'Use an arrow function that calls the original function instead of fn.bind(…).' },
+      refusal: { what: `a bound function${/^bound .+/.test(fn.name) ? ` (${fn.name})` : ''}`, fix: 'Use an arrow function that calls the original function instead of fn.bind(…).' },
     };
   } else {
     const url = seen.scriptId !== undefined ? scriptUrl(seen.scriptId) : '';
@@ -545,7 +561,8 @@ function functionFacts(fn: Function): FunctionFacts & { internals?: FunctionInte
       }
       const needsScopes = analysis !== undefined && analysis.free.some((name) => seen.scopes.some((s) => Object.prototype.hasOwnProperty.call(s.object, name)));
       const location = url && analysis ? sourceStart(url, seen, source, analysis.locationOffset) : undefined;
-      facts = { source, strict, needsScopes, ...(analysis ? { analysis } : {}), ...(refusal ? { refusal } : {}), ...(location ? { location } : {}) };
+      const engine = isEngineScript(url);
+      facts = { source, strict, needsScopes, ...(analysis ? { analysis } : {}), ...(refusal ? { refusal } : {}), ...(location ? { location } : {}), ...(engine ? { engine } : {}) };
     }
   }
   factsCache.set(fn, facts);
@@ -625,28 +642,56 @@ class Capturer {
   private readonly slots = new Map<object, number>();
   private nextSlot = 0;
   private readonly pure = new WeakMap<object, boolean>();
+  /** Paths at which a function was captured, and whether it was squall's own (true) or the user's. */
+  private readonly functionPaths = new Map<string, boolean>();
 
+  /**
+   * @param holderOf set when the captured value is a record holding the user's functions for this
+   *   operation: error messages then name the user's function and its variables only.
+   */
   constructor(
     private readonly subject: string,
     private readonly threshold: number,
+    private readonly holderOf?: string,
   ) {}
 
   // -- errors --
 
+  /**
+   * Who captures what, for an error at `path`. For a holder record, the path's leading hops through
+   * the record's fields and squall's wrapper functions are dropped, up to and including the user's
+   * function, which becomes the subject (`the function given to map at job.ts:3`).
+   */
+  private where(path: string): { subject: string; path: string } {
+    if (this.holderOf === undefined) return { subject: this.subject, path };
+    const hops = path.split(' -> ');
+    for (let i = 0; i < hops.length; i++) {
+      const engine = this.functionPaths.get(hops.slice(0, i + 1).join(' -> '));
+      if (engine === true) continue;
+      const rest = hops.slice(i + 1).join(' -> ');
+      if (engine === false) return { subject: `the function given to ${this.holderOf}`, path: rest };
+      break;
+    }
+    return { subject: `a value given to ${this.holderOf}`, path: path.replace(/^\./, '') };
+  }
+
   private refuse(path: string, what: string, fix: string): never {
-    const where = path ? `${this.subject} captures "${path}" (${what})` : `${this.subject} is ${what}`;
+    const w = this.where(path);
+    const where = w.path ? `${w.subject} captures "${w.path}" (${what})` : `${w.subject} is ${what}`;
     throw new TaskNotSerializableError(`Task not serializable: ${where}. ${fix}`);
   }
 
   private refuseTrait(path: string, trait: string, fix: string): never {
-    const who = path ? `${this.subject} captures "${path}", which` : this.subject;
+    const w = this.where(path);
+    const who = w.path ? `${w.subject} captures "${w.path}", which` : w.subject;
     throw new TaskNotSerializableError(`Task not serializable: ${who} ${trait}. ${fix}`);
   }
 
   private refuseMarked(path: string, value: object): never {
     const marker = (value as Record<symbol, unknown>)[NOT_SERIALIZABLE];
     const noun = typeof marker === 'string' && marker ? marker : (value.constructor as { name?: string } | undefined)?.name || 'driver-only object';
-    const where = path ? `${this.subject} captures "${path}" (${article(noun)})` : `${this.subject} is ${article(noun)}`;
+    const w = this.where(path);
+    const where = w.path ? `${w.subject} captures "${w.path}" (${article(noun)})` : `${w.subject} is ${article(noun)}`;
     throw new TaskNotSerializableError(
       `Task not serializable: ${where}. A Context or RDD can only be used on the driver, never inside a function that runs on executors: ` +
         'call transformations and actions from driver code only, and give the function plain data (for example the result of collect()) ' +
@@ -912,6 +957,7 @@ class Capturer {
     if (global) return { kind: 'global', slot: this.newSlot(fn), path: global };
 
     const facts = functionFacts(fn);
+    this.functionPaths.set(path, facts.engine === true);
     if (facts.reference) return { kind: 'module', slot: this.newSlot(fn), module: facts.reference.module, export: facts.reference.export };
     if (facts.global) return { kind: 'global', slot: this.newSlot(fn), path: facts.global };
     if (facts.refusal) {

@@ -20,6 +20,7 @@ import type { ResultFunction } from '../../operators/shared/result-function.js';
 import { unionNode } from '../../operators/transformations/union.js';
 import { InProcessBackend } from '../../scheduler/backend/in-process-backend.js';
 import { ThreadsBackend, type ThreadsBackendOptions } from '../../scheduler/backend/threads-backend.js';
+import { checkShippableResult } from '../../scheduler/backend/plan-encoder.js';
 import { FaultInjector, type FaultInjectionOptions } from '../../scheduler/fault-injection.js';
 import type { SchedulerBackend } from '../../scheduler/backend/scheduler-backend.js';
 import { parseMaster, type ClusterSpec } from '../../scheduler/cluster/master-url.js';
@@ -352,6 +353,8 @@ export class Context implements PlanContext {
       );
     }
     const description = options.description ?? callSite(resultFunction.name);
+    // A function given to the action that cannot travel fails here, before any job is submitted.
+    if (this.shipsClosures) checkShippableResult(resultFunction, description);
     await prepareLineage(this, rdd.node, options);
     const results = new Array<R>(parts.length);
     await this.dagScheduler.submitJob({
