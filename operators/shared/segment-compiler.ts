@@ -23,8 +23,15 @@ type CompiledLoop = (
 ) => unknown;
 
 const CHUNK = 4096;
-const cache = new WeakMap<PlanNode, Map<string, CompiledLoop>>();
-const noChainLoops = new Map<string, CompiledLoop>();
+/**
+ * Compiled loops by the RDD that ends the chain (its id and the chain's operators) and the kind of
+ * terminal. Each RDD gets its own loop, so the functions it calls stay monomorphic. Keyed by id,
+ * not by the node object: a worker rebuilds a stage's nodes for every task, and must not compile
+ * the loop again each time. The operators are in the key because ids restart in every Context.
+ */
+const loops = new Map<string, CompiledLoop>();
+/** Loops kept; the oldest is dropped past this (a long-lived process runs many Contexts). */
+const KEEP_LOOPS = 512;
 let compiledCount = 0;
 
 /** What the innermost body does with a record `v` that reached the terminal. */
@@ -88,16 +95,13 @@ export function runFusedLoop(
     return input;
   }
   const owner = chain.length > 0 ? (chain[chain.length - 1] as PlanNode) : undefined;
-  const key = `${terminal.kind}${terminal.kind === 'array' && terminal.limit !== undefined ? 'L' : ''}/${chain.length}`;
-  let loop: CompiledLoop | undefined;
-  if (owner) {
-    let byKey = cache.get(owner);
-    if (!byKey) cache.set(owner, (byKey = new Map()));
-    loop = byKey.get(key);
-    if (!loop) byKey.set(key, (loop = generate(chain, terminal, `${++compiledCount} rdd ${owner.id}`)));
-  } else {
-    loop = noChainLoops.get(key);
-    if (!loop) noChainLoops.set(key, (loop = generate(chain, terminal, `${++compiledCount} source`)));
+  const terminalKey = `${terminal.kind}${terminal.kind === 'array' && terminal.limit !== undefined ? 'L' : ''}`;
+  const key = owner ? `${owner.id}:${chain.map((node) => String(node.args.op)).join(',')}:${terminalKey}` : `source:${terminalKey}`;
+  let loop = loops.get(key);
+  if (!loop) {
+    loop = generate(chain, terminal, `${++compiledCount} ${owner ? `rdd ${owner.id}` : 'source'}`);
+    if (loops.size >= KEEP_LOOPS) loops.delete(loops.keys().next().value as string);
+    loops.set(key, loop);
   }
   const fns = chain.map((node) => node.args.fn);
   const states = chain.map((node) => elementOps[node.args.op as string]?.state?.(node.args, partition, node.numPartitions));

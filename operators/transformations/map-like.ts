@@ -4,6 +4,7 @@
  * partitioner unless told it is preserved; filter, mapValues and flatMapValues keep it.
  * Layer: operators. Runs in: driver (plan); the loop runs in tasks.
  */
+import { types } from 'node:util';
 import { require } from '../../src/core/errors.js';
 import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd/plan-node.js';
 import { registerOperator } from '../registry.js';
@@ -21,6 +22,12 @@ const keepsPartitioner: Record<ElementKind, boolean> = {
 /** Checks that `fn` is a function, naming the operator and the value otherwise. */
 export function requireFunction(fn: unknown, operator: string, what = 'f'): void {
   require(typeof fn === 'function', () => `${operator}(${what}) needs a function, got ${describeValue(fn)}.`);
+  require(
+    !types.isAsyncFunction(fn),
+    () =>
+      `${operator}(${what}) needs a synchronous function, got an async function: its result would be a Promise, which tasks do not wait for. ` +
+      'Do the asynchronous work on the driver first (await it there) and give the function its result.',
+  );
 }
 
 function describeValue(v: unknown): string {

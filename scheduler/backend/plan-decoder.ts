@@ -1,8 +1,11 @@
 /**
- * Decoding tasks in a worker thread: rebuild a stage's plan once (functions included, see
- * scheduler/closure/rebuild.ts) and reuse it; turn a task's result into a message whose large
- * typed arrays move rather than copy. Layer: scheduler. Runs in: workers.
+ * Decoding tasks in a worker thread: unpack a stage's plan once, and rebuild it (functions
+ * included, see scheduler/closure/rebuild.ts) for each task, so every task has its own copies of
+ * what the functions capture; turn a task's result into a message whose large typed arrays move
+ * rather than copy, or into a clear failure when it holds what cannot be copied. Layer: scheduler.
+ * Runs in: workers.
  */
+import { types } from 'node:util';
 import { CustomPartitioner, HashPartitioner, RangePartitioner, type Partitioner } from '../../src/rdd/partitioner.js';
 import type { Aggregator, Dependency, PlanNode, ShuffleDependency } from '../../src/rdd/plan-node.js';
 import { StorageLevel } from '../../src/rdd/storage-level.js';
@@ -14,9 +17,12 @@ import { ReleaseKind, ReleaseReader } from './release-log.js';
 import type { TaskDescription, TaskRunResult } from '../task.js';
 import type { WireNode, WirePartitioner, WirePlan, WireResult, WireShuffleDependency, WireTask } from './wire-task.js';
 
-/** A plan is unpacked into this thread's own copy, so its first rebuild may use the data as is. */
+/**
+ * Rebuilds one captured value of a plan with fresh copies of its data. Never in place: the
+ * unpacked plan must stay as the driver captured it, since every later task rebuilds from it.
+ */
 function rebuild(captured: Captured): Promise<unknown> {
-  return rebuildValue(captured, { owned: true });
+  return rebuildValue(captured);
 }
 
 interface DecodedPlan {
@@ -93,8 +99,14 @@ async function decodePlan(plan: WirePlan): Promise<DecodedPlan> {
   };
 }
 
-/** Rebuilt plans by plan id; the driver releases each when its stage attempt finishes. */
-const plans = new Map<number, Promise<DecodedPlan>>();
+/**
+ * Unpacked plans by plan id; the driver releases each when its stage attempt finishes. A plan is
+ * unpacked once per worker, but rebuilt for every task, so that each task gets its own copies of
+ * the captured variables, as a Spark task deserialises its closure afresh: what one task (or a
+ * failed attempt) changes in them, the next task on this worker does not see. Compiled function
+ * factories and imported modules are cached (rebuild.ts), so a rebuild costs microseconds.
+ */
+const plans = new Map<number, WirePlan>();
 /** A bound on plans kept, should releases be missed (e.g. a driver that died mid-job). */
 const KEEP_PLANS = 64;
 
@@ -137,17 +149,16 @@ function forgetAll(): void {
   forgetBroadcasts();
 }
 
-/** The task, with its plan rebuilt (or taken from this worker's cache). */
+/** The task, with its plan rebuilt from this worker's unpacked copy (unpacked at its first task). */
 export async function decodeTask(wire: WireTask): Promise<TaskDescription> {
   releases?.drain(forget, forgetAll);
   let plan = plans.get(wire.planId);
   if (!plan) {
-    plan = decodePlan(unpackShared<WirePlan>(wire.plan));
+    plan = unpackShared<WirePlan>(wire.plan);
     plans.set(wire.planId, plan);
     if (plans.size > KEEP_PLANS) plans.delete(plans.keys().next().value as number);
-    plan.catch(() => plans.delete(wire.planId));
   }
-  const { rdd, shuffleDep, resultFunction } = await plan;
+  const { rdd, shuffleDep, resultFunction } = await decodePlan(plan);
   return {
     taskId: wire.taskId,
     jobId: wire.jobId,
@@ -224,16 +235,63 @@ function transferables(value: unknown, out: Set<ArrayBuffer>, depth = 0): void {
   }
 }
 
+/**
+ * What in `value` cannot be copied to the driver (postMessage would throw, and kill the worker),
+ * looked for in the records and their fields; undefined when nothing is found there.
+ */
+function uncopyable(value: unknown, where: string, depth: number): string | undefined {
+  if (typeof value === 'function') return `${where} is a function`;
+  if (typeof value === 'symbol') return `${where} is a symbol`;
+  if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return undefined;
+  if (types.isPromise(value)) return `${where} is a Promise (an async function returns one, and a task does not wait for promises: compute the value synchronously)`;
+  if (types.isGeneratorObject(value)) return `${where} is a generator object (give the generator function to flatMap to emit its values)`;
+  if (depth >= 2) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item !== null && (typeof item === 'object' || typeof item === 'function' || typeof item === 'symbol')) {
+        const found = uncopyable(item, `${where}[${i}]`, depth + 1);
+        if (found) return found;
+      }
+    }
+  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+    for (const key of Object.keys(value)) {
+      const found = uncopyable((value as Record<string, unknown>)[key], `${where}.${key}`, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A failed result for a task whose output cannot travel to the driver. */
+function uncopyableResult(task: TaskDescription, what: string, runTime: number): WireResult {
+  return {
+    status: 'failed',
+    error: {
+      name: 'TaskResultNotSerializableError',
+      message: `The output of task ${task.taskId} (partition ${task.partition}, stage ${task.stageId}) cannot be sent to the driver: ${what}. Records must be plain data (numbers, strings, arrays, objects, Maps, Sets, typed arrays).`,
+    },
+    fetchFailed: undefined,
+    metrics: {},
+    runTime,
+  };
+}
+
 /** The result as a message, with the buffers that may move. */
 export function encodeResult(result: TaskRunResult, task: TaskDescription): { message: WireResult; transferList: ArrayBuffer[] } {
   if (result.status !== 'success') {
     if (result.status !== 'failed') throw new Error(`Unexpected task status ${result.status} in a worker`);
     return { message: { ...result, metrics: { ...result.metrics } }, transferList: [] };
   }
+  const flatValue = flatNumbers(result.value, false);
+  const wrong =
+    (flatValue ? undefined : uncopyable(result.value, 'the result', 0)) ??
+    result.newCachedBlocks.reduce<string | undefined>((found, b) => found ?? uncopyable(b.records, `the cached partition ${b.partition} of RDD ${b.rdd.id}`, 0), undefined);
+  if (wrong) return { message: uncopyableResult(task, wrong, result.runTime), transferList: [] };
   const shuffleBlocks = result.shuffleBlocks ? ownBlocks(result.shuffleBlocks) : undefined;
   const moving = new Set<ArrayBuffer>();
   for (const b of shuffleBlocks ?? []) moving.add(b.buffer as ArrayBuffer);
-  const flat = flatNumbers(result.value, false);
+  const flat = flatValue;
   const value = flat ?? result.value;
   transferables(value, moving);
   // Never move a buffer the task received as input: inputs may be reused by the caller.

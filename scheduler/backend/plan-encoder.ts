@@ -7,6 +7,7 @@ import { packShared, type SharedPacket } from '../../src/core/shared-packet.js';
 import { CustomPartitioner, HashPartitioner, RangePartitioner, type Partitioner } from '../../src/rdd/partitioner.js';
 import type { PlanNode, ShuffleDependency } from '../../src/rdd/plan-node.js';
 import { captureValue } from '../closure/capture.js';
+import { broadcastIds, type Captured } from '../closure/wire.js';
 import { stageRdds } from '../lineage.js';
 import type { TaskDescription } from '../task.js';
 import type { WireDependency, WireNode, WirePartitioner, WirePlan, WireShuffleDependency, WireTask } from './wire-task.js';
@@ -48,7 +49,14 @@ function shippedArgs(node: PlanNode): Readonly<Record<string, unknown>> {
   return rest;
 }
 
-function encodeNode(node: PlanNode): WireNode {
+/**
+ * A capture made only to check that everything can travel serialises nothing: large values stay
+ * as they are (`broadcastThreshold: Infinity`) instead of being packed for workers and thrown away.
+ */
+const CHECK_ONLY = { broadcastThreshold: Infinity } as const;
+
+function encodeNode(node: PlanNode, checkOnly = false): WireNode {
+  const options = checkOnly ? { operation: node.callSite, ...CHECK_ONLY } : { operation: node.callSite };
   return {
     id: node.id,
     kind: node.kind,
@@ -57,7 +65,7 @@ function encodeNode(node: PlanNode): WireNode {
     callSite: node.callSite,
     storageLevel: node.storageLevel.name,
     partitioner: node.partitioner ? encodePartitioner(node.partitioner, node.callSite) : undefined,
-    args: captureValue(shippedArgs(node), { operation: node.callSite }),
+    args: captureValue(shippedArgs(node), options),
     deps: node.deps.map((dep): WireDependency => (dep.type === 'narrow' ? { type: 'narrow', parentId: dep.parent.id } : encodeShuffleDependency(dep, node.callSite))),
   };
 }
@@ -67,7 +75,7 @@ function encodeNode(node: PlanNode): WireNode {
  * transformation's call, with TaskNotSerializableError, rather than when a task is launched.
  */
 export function checkShippable(node: PlanNode): void {
-  encodeNode(node);
+  encodeNode(node, true);
 }
 
 /**
@@ -80,14 +88,14 @@ export function checkShippable(node: PlanNode): void {
  * ```
  */
 export function checkShippableResult(resultFunction: unknown, description: string): void {
-  captureValue(resultFunction, { operation: description });
+  captureValue(resultFunction, { operation: description, ...CHECK_ONLY });
 }
 
 /** Captures what every task of a stage attempt shares. Throws TaskNotSerializableError. */
 export function encodePlan(rdd: PlanNode, shuffleDep: ShuffleDependency | undefined, resultFunction: unknown): WirePlan {
   return {
     rootId: rdd.id,
-    nodes: stageRdds(rdd).map(encodeNode),
+    nodes: stageRdds(rdd).map((node) => encodeNode(node)),
     shuffleDep: shuffleDep ? encodeShuffleDependency(shuffleDep) : undefined,
     resultFunction: resultFunction === undefined ? undefined : captureValue(resultFunction, { operation: (resultFunction as { name?: string }).name }),
   };
@@ -96,6 +104,34 @@ export function encodePlan(rdd: PlanNode, shuffleDep: ShuffleDependency | undefi
 interface EncodedPlan {
   readonly planId: number;
   readonly plan: SharedPacket;
+  /** Wire ids of the automatic broadcasts (large captured values) made for this plan alone. */
+  readonly autoBroadcasts: readonly string[];
+}
+
+/** The captured values of a partitioner on the wire. */
+function partitionerParts(p: WirePartitioner | undefined): Captured[] {
+  if (p?.kind === 'range') return p.keyfunc ? [p.keyfunc, p.bounds] : [p.bounds];
+  if (p?.kind === 'custom') return [p.partitionFunc];
+  return [];
+}
+
+/** Every captured value of a plan: node arguments, partitioners, aggregators, the result function. */
+function capturedParts(plan: WirePlan): Captured[] {
+  const shuffleParts = (dep: WireShuffleDependency): Captured[] => [...partitionerParts(dep.partitioner), ...(dep.aggregator ? [dep.aggregator] : [])];
+  return [
+    ...plan.nodes.flatMap((node) => [node.args, ...partitionerParts(node.partitioner), ...node.deps.flatMap((dep) => (dep.type === 'shuffle' ? shuffleParts(dep) : []))]),
+    ...(plan.shuffleDep ? shuffleParts(plan.shuffleDep) : []),
+    ...(plan.resultFunction ? [plan.resultFunction] : []),
+  ];
+}
+
+/**
+ * The automatic broadcasts of a plan (`a…` ids): a large captured value is serialised afresh at
+ * each capture, so its worker copies can go with the plan. Broadcast variables (`b…`) stay until
+ * unpersisted.
+ */
+function automaticBroadcasts(plan: WirePlan): string[] {
+  return [...new Set(capturedParts(plan).flatMap((part) => broadcastIds(part)))].filter((id) => id.startsWith('a'));
 }
 
 /** Plan ids are unique in the process: worker pools outlive a Context and cache plans by id. */
@@ -108,14 +144,18 @@ let nextPlanId = 0;
 export class TaskEncoder {
   private readonly plans = new Map<string, EncodedPlan>();
 
-  /** @param onRelease called with the id of each plan dropped, so workers can drop theirs. */
-  constructor(private readonly onRelease: (planId: number) => void = () => undefined) {}
+  /**
+   * @param onRelease called with the id of each plan dropped and the automatic broadcasts made for
+   *   it, so workers can drop their copies.
+   */
+  constructor(private readonly onRelease: (planId: number, autoBroadcasts: readonly string[]) => void = () => undefined) {}
 
   private planFor(task: TaskDescription): EncodedPlan {
     const key = `${task.stageId}.${task.stageAttempt}`;
     let plan = this.plans.get(key);
     if (!plan) {
-      plan = { planId: nextPlanId++, plan: packShared(encodePlan(task.rdd, task.shuffleDep, task.resultFunction)) };
+      const wire = encodePlan(task.rdd, task.shuffleDep, task.resultFunction);
+      plan = { planId: nextPlanId++, plan: packShared(wire), autoBroadcasts: automaticBroadcasts(wire) };
       this.plans.set(key, plan);
     }
     return plan;
@@ -127,7 +167,7 @@ export class TaskEncoder {
     const plan = this.plans.get(key);
     if (!plan) return;
     this.plans.delete(key);
-    this.onRelease(plan.planId);
+    this.onRelease(plan.planId, plan.autoBroadcasts);
   }
 
   /** Plans held, for bookkeeping checks. */

@@ -105,7 +105,10 @@ export class ThreadsBackend implements SchedulerBackend {
   readonly name = 'threads';
   private readonly pools = new Map<string, Piscina>();
   private readonly running = new Map<number, Running>();
-  private readonly encoder = new TaskEncoder((planId) => appendRelease(releaseLog, ReleaseKind.Plan, planId));
+  private readonly encoder = new TaskEncoder((planId, autoBroadcasts) => {
+    appendRelease(releaseLog, ReleaseKind.Plan, planId);
+    releaseBroadcastsInWorkers(autoBroadcasts);
+  });
   private readonly threads: number;
   private readonly key: string;
 
@@ -238,7 +241,8 @@ function decodeResult(message: WireResult, task: TaskDescription): TaskRunResult
 function asError(error: unknown): Error & { code?: unknown } {
   if (error instanceof Error) return error;
   const data = (error ?? {}) as { name?: unknown; message?: unknown; stack?: unknown; code?: unknown };
-  const rebuilt = new Error(typeof data.message === 'string' ? data.message : inspect(error, { depth: 4 })) as Error & { code?: unknown };
+  const shown = typeof data.message === 'string' && data.message !== '' ? data.message : inspect(error, { depth: 4 });
+  const rebuilt = new Error(shown === '{}' ? 'the worker gave no details' : shown) as Error & { code?: unknown };
   if (typeof data.name === 'string') rebuilt.name = data.name;
   if (typeof data.stack === 'string') rebuilt.stack = data.stack;
   rebuilt.code = data.code;

@@ -556,6 +556,12 @@ function functionFacts(fn: Function): FunctionFacts & { internals?: FunctionInte
           what: 'uses "arguments" of the function around it, which cannot be copied to an executor',
           fix: 'Copy the arguments into a local constant first (const args = [...arguments]) and use that inside the function.',
         };
+      } else if (analysis?.usesDirectEval) {
+        refusal = {
+          trait: true,
+          what: 'calls eval(…), whose code may use variables that cannot be found before it runs, so they cannot be copied to an executor',
+          fix: 'Write the code itself instead of a string for eval, or build a function with new Function(…) inside the function.',
+        };
       } else if (analysis?.usesSuper) {
         refusal = { trait: true, what: 'is a method that uses "super", which cannot be rebuilt on an executor', fix: 'Move the method into a class and capture an instance, or avoid super.' };
       }

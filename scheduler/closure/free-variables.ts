@@ -29,6 +29,11 @@ export interface FunctionAnalysis {
   readonly usesLexicalArguments: boolean;
   /** A method uses `super`, whose home object cannot be rebuilt. */
   readonly usesSuper: boolean;
+  /**
+   * The function calls `eval(…)` directly, so it may read variables that no scope analysis can
+   * see: it cannot travel.
+   */
+  readonly usesDirectEval: boolean;
   /** The function is an arrow function. */
   readonly isArrow: boolean;
   /** The function is a class. */
@@ -141,6 +146,11 @@ function analyzeUncached(source: string): FunctionAnalysis {
   for (const scope of manager.scopes) if (scope.thisFound && thisEscapes(scope)) usesLexicalThis = true;
 
   let usesSuper = false;
+  // A call of the free name `eval` is a direct eval (one of a local named eval is not free).
+  const usesDirectEval = [...global.through].some((ref) => {
+    const parent = parents.get(ref.identifier as AnyNode);
+    return ref.identifier.name === 'eval' && parent?.type === 'CallExpression' && parent.callee === ref.identifier;
+  });
   const privateNames: string[] = [];
   walk(program, (node) => {
     if (node.type === 'Super' && form === 'method') usesSuper = true;
@@ -166,6 +176,7 @@ function analyzeUncached(source: string): FunctionAnalysis {
     usesLexicalThis,
     usesLexicalArguments: free.has('arguments'),
     usesSuper,
+    usesDirectEval,
     isArrow: fnNode.type === 'ArrowFunctionExpression',
     isClass: fnNode.type === 'ClassExpression',
     members: memberList,

@@ -95,7 +95,11 @@ export class Context implements PlanContext {
   /** True when `defaultParallelism` was given, so shuffles use it instead of the parent's width. */
   readonly parallelismIsSet: boolean;
   readonly cluster: ClusterSpec;
-  /** Every listener event (jobs, stages, tasks, executors, blocks), as an rxjs Observable. */
+  /**
+   * Every listener event (jobs, stages, tasks, executors, blocks) from the moment of subscription,
+   * as an rxjs Observable. The executors that joined before (the first ones join in the
+   * constructor) are listed by `executors()`.
+   */
   readonly events: Observable<ListenerEvent>;
   private readonly bus = new EventBus();
   private readonly backend: SchedulerBackend;
@@ -345,6 +349,11 @@ export class Context implements PlanContext {
    */
   async runJob<R>(rdd: RDD<unknown>, resultFunction: ResultFunction<R>, partitions?: readonly number[], options: ActionOptions & { description?: string } = {}): Promise<R[]> {
     this.checkRunning('run a job');
+    const signal: unknown = options.signal;
+    require(
+      signal === undefined || signal instanceof AbortSignal,
+      () => `The signal option of an action must be an AbortSignal (for example new AbortController().signal), got ${typeof signal === 'object' ? Object.prototype.toString.call(signal) : String(signal)}.`,
+    );
     const parts = partitions ?? Array.from({ length: rdd.node.numPartitions }, (_, i) => i);
     for (const p of parts) {
       require(

@@ -912,6 +912,7 @@ export class RDD<T> {
   /** The largest record (by `key` when given); rejects when empty. @example `await ctx.parallelize([3, 9, 1]).max() // 9` */
   async max(key?: (value: T) => unknown, options?: ActionOptions): Promise<T> {
     return withOperationName('max', async () => {
+      if (key !== undefined) requireFunction(key, 'max', 'key');
       const cmp = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
       return this.reduce((a, b) => (cmp(a, b) >= 0 ? a : b), options);
     });
@@ -920,6 +921,7 @@ export class RDD<T> {
   /** The smallest record (by `key` when given); rejects when empty. @example `await ctx.parallelize([3, 9, 1]).min() // 1` */
   async min(key?: (value: T) => unknown, options?: ActionOptions): Promise<T> {
     return withOperationName('min', async () => {
+      if (key !== undefined) requireFunction(key, 'min', 'key');
       const cmp = key ? (a: T, b: T) => defaultCompare(key(a), key(b)) : (a: T, b: T) => defaultCompare(a, b);
       return this.reduce((a, b) => (cmp(a, b) <= 0 ? a : b), options);
     });
@@ -941,18 +943,25 @@ export class RDD<T> {
       if (typeof buckets === 'number') {
         if (!Number.isInteger(buckets) || buckets < 1) throw new IllegalArgumentError(`number of buckets must be >= 1, got ${buckets}.`);
         const clean = this.filter((x) => x !== null && x !== undefined && !(typeof x === 'number' && Number.isNaN(x)));
-        const minMax = await clean.run(
-          foldPartition<[number, number] | null>('histogram', () => null, (acc, x) => {
-            if (typeof x !== 'number') {
-              throw new IllegalArgumentError(
-                `histogram(${buckets}) can only compute even buckets over numbers, but found ${typeof x} ${JSON.stringify(x)}. Pass explicit, sorted bucket boundaries for other values.`,
-              );
-            }
+        // A record that is not a number is reported back rather than thrown: a task that throws
+        // would be retried, and the mistake is the caller's, so the action rejects at once.
+        type Range = [number, number] | null | { readonly notANumber: unknown };
+        const ranges = await clean.run(
+          foldPartition<Range>('histogram', () => null, (acc, x) => {
+            if (acc !== null && !Array.isArray(acc)) return acc;
+            if (typeof x !== 'number') return { notANumber: x };
             return acc === null ? [x, x] : [Math.min(acc[0], x), Math.max(acc[1], x)];
           }),
           options,
         );
-        const found = minMax.filter((m): m is [number, number] => m !== null);
+        const wrong = ranges.find((m): m is { readonly notANumber: unknown } => m !== null && !Array.isArray(m));
+        if (wrong) {
+          const x = wrong.notANumber;
+          throw new IllegalArgumentError(
+            `histogram(${buckets}) can only compute even buckets over numbers, but found ${typeof x} ${JSON.stringify(x)}. Pass explicit, sorted bucket boundaries for other values.`,
+          );
+        }
+        const found = ranges.filter((m): m is [number, number] => Array.isArray(m));
         if (found.length === 0) throw new EmptyRDDError('can not generate buckets from empty RDD');
         const min = Math.min(...found.map((m) => m[0]));
         const max = Math.max(...found.map((m) => m[1]));

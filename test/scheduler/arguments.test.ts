@@ -172,6 +172,34 @@ describe('the Context rejects bad options at construction', () => {
 });
 
 describe('actions reject bad arguments before running a job', () => {
+  it('an async function where a function of records is expected', () => {
+    expectThrowsAtCall(() => nums().map(async (x) => x * 2), /map\(f\) needs a synchronous function, got an async function/, /Promise/);
+    expectThrowsAtCall(() => nums().filter(async () => true), /filter\(f\) needs a synchronous function/);
+  });
+
+  it('max and min with a key that is not a function', async () => {
+    await expectRejectsBeforeAnyJob(() => nums().max(untyped(5)), /max/, /key/, /function/);
+    await expectRejectsBeforeAnyJob(() => nums().min(untyped('x')), /min/, /key/, /function/);
+  });
+
+  it('a signal that is not an AbortSignal, leaving no job behind', async () => {
+    await expectRejectsBeforeAnyJob(() => nums().count({ signal: untyped(5) }), /AbortSignal/, /5/);
+    expect(Object.values(ctx.bookkeeping()).every((n) => n === 0)).toBe(true);
+  });
+
+  it('histogram(n) over records that are not numbers rejects once, with no failed task', async () => {
+    const error = await ctx
+      .parallelize(['a', 'b', 'c'], 3)
+      .histogram(2)
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(error).toBeInstanceOf(IllegalArgumentError);
+    expect((error as Error).message).toMatch(/histogram\(2\) can only compute even buckets over numbers, but found string "a"/);
+    expect(events.filter((e) => e.type === 'taskEnd' && e.reason.kind !== 'success')).toEqual([]);
+  });
+
   it('histogram with unsorted buckets', async () => {
     await expectRejectsBeforeAnyJob(() => nums().histogram([3, 1, 5]), /sorted/, /3/, /1/);
   });

@@ -86,6 +86,14 @@ const cases: Array<{ name: string; build: (numbers: RDD<number>) => unknown; say
     says: [/the function given to flatMap at .* captures "secret"/, /#private fields \(#value\)/, /public fields/],
   },
   {
+    name: 'a direct eval',
+    build: (numbers) => {
+      const k = 5;
+      return numbers.map((x) => (k > 0 ? (eval('x * k') as number) : x));
+    },
+    says: [/the function given to map at .* calls eval/],
+  },
+  {
     name: 'the Context',
     build: (numbers) => numbers.map((x) => x + ctx.defaultParallelism),
     says: [/the function given to map at .* captures "ctx" \(a Context\)/, /only be used on the driver/],
@@ -158,6 +166,35 @@ describe('an action whose function cannot travel rejects before it submits a job
       expect(await numbers.sum()).toBe(10);
     });
   }
+});
+
+describe('a task whose output cannot be copied to the driver fails clearly', () => {
+  it('records holding functions or generator objects fail as TaskResultNotSerializableError, not as a crashed worker', async () => {
+    const local = new Context({ backend: 'threads', maxFailures: 1 });
+    try {
+      const error = await local
+        .parallelize([1, 2], 2)
+        .map((x) => ({ x, callback: () => x }))
+        .collect()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect((error as Error).message).toMatch(/TaskResultNotSerializableError: The output of task \d+ \(partition \d, stage 0\) cannot be sent to the driver: the result\[0\]\.callback is a function/);
+      expect((error as Error).message).not.toMatch(/WorkerCrashError/);
+      // A generator function is fine where an iterable is expected (flatMap), as in PySpark.
+      expect(
+        await local
+          .parallelize([3], 1)
+          .flatMap(function* (n) {
+            for (let i = 0; i < n; i++) yield i;
+          })
+          .collect(),
+      ).toEqual([0, 1, 2]);
+    } finally {
+      await local.stop();
+    }
+  });
 });
 
 describe('the in-process backend ships nothing, so it checks nothing', () => {

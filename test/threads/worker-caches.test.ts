@@ -31,6 +31,19 @@ describe('worker caches', () => {
     expect(second.size).toBe(1);
   });
 
+  it("a large captured value travels as an automatic broadcast, which workers drop with its stage's plan", async () => {
+    ctx = new Context({ backend: 'threads', master: 'local-cluster[1,2]', threads: { threadsPerExecutor: 1 } });
+    const big = Array.from({ length: 300_000 }, (_, i) => i); // over the 1 MiB threshold
+    const lookups = ctx.parallelize([1, 2, 3], 3).map((i) => [big[i], cachedBroadcastIds()] as const);
+    const first = await lookups.collect();
+    expect(first.map(([v]) => v)).toEqual([1, 2, 3]);
+    const automatic = new Set(first.flatMap(([, held]) => held).filter((id) => id.startsWith('a')));
+    expect(automatic.size).toBe(1);
+    // The next job runs on the same single worker: the first job's copy is gone.
+    const after = await ctx.parallelize([0], 1).map(() => cachedBroadcastIds()).collect();
+    for (const id of automatic) expect(after.flat()).not.toContain(id);
+  });
+
   it('a broadcast is rebuilt once per worker; unpersist() drops the copies, and a later use ships it again', async () => {
     ctx = new Context({ backend: 'threads' });
     const table = ctx.broadcast(new Float64Array(1000).fill(2));

@@ -21,9 +21,9 @@ export function checkBuckets(buckets: readonly unknown[]): void {
   }
 }
 
-/** True when numeric boundaries are evenly spaced (within 1e-10). */
+/** True when numeric, finite boundaries are evenly spaced (within 1e-10); infinite ones never are. */
 export function evenlySpaced(buckets: readonly unknown[]): boolean {
-  if (!buckets.every((b) => typeof b === 'number')) return false;
+  if (!buckets.every((b) => typeof b === 'number' && Number.isFinite(b))) return false;
   const b = buckets as readonly number[];
   const inc = ((b[1] as number) - (b[0] as number));
   for (let i = 1; i < b.length; i++) if (Math.abs((b[i] as number) - (b[i - 1] as number) - inc) > 1e-10) return false;
