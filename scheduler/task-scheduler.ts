@@ -217,7 +217,7 @@ export class TaskScheduler {
         taskType: running.task.kind === 'shuffleMap' ? 'ShuffleMapTask' : 'ResultTask',
         reason: endReason(result, running.info.executorId),
         taskInfo: info,
-        metrics: metricsOf(result),
+        metrics: metricsOf(result, running.info.launchTime),
       });
     }
     (this.listener as TaskSchedulerListener).taskEnded(running, result);
@@ -272,9 +272,14 @@ function endReason(result: TaskRunResult, executorId: string): TaskEndReason {
   }
 }
 
-const zeroMetrics: TaskMetrics = { ...emptyMetrics(), executorRunTime: 0 };
+const zeroMetrics: TaskMetrics = { ...emptyMetrics(), executorRunTime: 0, schedulerDelay: 0, executorDeserializeTime: 0 };
 
-function metricsOf(result: TaskRunResult): TaskMetrics {
+function metricsOf(result: TaskRunResult, launchTime: number): TaskMetrics {
   if (result.status !== 'success' && result.status !== 'failed') return zeroMetrics;
-  return { ...result.metrics, executorRunTime: result.runTime };
+  return {
+    ...result.metrics,
+    executorRunTime: result.runTime,
+    schedulerDelay: result.startedAt === undefined ? 0 : Math.max(0, result.startedAt - launchTime),
+    executorDeserializeTime: result.deserializeTime ?? 0,
+  };
 }

@@ -62,6 +62,10 @@ export type TaskRunResult =
       readonly accumulatorUpdates: ReadonlyArray<readonly [number, unknown]>;
       readonly metrics: MutableTaskMetrics;
       readonly runTime: number;
+      /** When (epoch ms) the executor began the task: after any wait for a free thread. */
+      readonly startedAt?: number;
+      /** Milliseconds the executor spent rebuilding the task (plan and functions) before running it. */
+      readonly deserializeTime?: number;
     }
   | {
       readonly status: 'failed';
@@ -69,6 +73,10 @@ export type TaskRunResult =
       readonly fetchFailed: MissingMapOutput | undefined;
       readonly metrics: MutableTaskMetrics;
       readonly runTime: number;
+      /** As for success. */
+      readonly startedAt?: number;
+      /** As for success. */
+      readonly deserializeTime?: number;
     }
   | {
       readonly status: 'executorLost';

@@ -234,6 +234,8 @@ function decodeResult(message: WireResult, task: TaskDescription): TaskRunResult
     accumulatorUpdates: message.accumulatorUpdates,
     metrics,
     runTime: message.runTime,
+    ...(message.startedAt !== undefined ? { startedAt: message.startedAt } : {}),
+    ...(message.deserializeTime !== undefined ? { deserializeTime: message.deserializeTime } : {}),
   };
 }
 

@@ -65,8 +65,15 @@ export interface WireTask {
   readonly injectedFailure: string | undefined;
 }
 
+/** When the worker began a task, and how long rebuilding it took (see TaskRunResult). */
+export interface WireTiming {
+  readonly startedAt?: number;
+  readonly deserializeTime?: number;
+}
+
 /** A task's result as it comes back from a worker (cached blocks name their RDD by id). */
-export type WireResult =
+export type WireResult = WireTiming &
+  (
   | {
       readonly status: 'success';
       readonly value: unknown;
@@ -84,4 +91,5 @@ export type WireResult =
       readonly fetchFailed: MissingMapOutput | undefined;
       readonly metrics: Record<string, number>;
       readonly runTime: number;
-    };
+    }
+  );

@@ -20,6 +20,8 @@ if (releaseLog) listenForReleases(releaseLog);
  * result, so a rejection seen by the driver always means that the worker itself died.
  */
 export default async function runShippedTask(wire: WireTask): Promise<WireResult> {
+  const pickedUp = Date.now();
+  const decodeStart = performance.now();
   let task;
   try {
     task = await decodeTask(wire);
@@ -33,7 +35,10 @@ export default async function runShippedTask(wire: WireTask): Promise<WireResult
       runTime: 0,
     };
   }
-  const { message, transferList } = encodeResult(runTask(task), task);
+  const deserializeTime = performance.now() - decodeStart;
+  const encoded = encodeResult(runTask(task), task);
+  const message: WireResult = { ...encoded.message, startedAt: pickedUp, deserializeTime };
+  const { transferList } = encoded;
   if (transferList.length === 0) return message;
   // A piscina "movable": the message plus the buffers to transfer instead of copying.
   return move({ [transferableSymbol]: transferList, [valueSymbol]: message } as unknown as ArrayBuffer) as unknown as WireResult;

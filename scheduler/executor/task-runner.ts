@@ -77,6 +77,7 @@ export class InjectedTaskFailure extends SquallError {
 /** Runs `task` to completion on this thread. */
 export function runTask(task: TaskDescription): TaskRunResult {
   const tc = new ExecutorTaskContext(task);
+  const startedAt = Date.now();
   const started = performance.now();
   try {
     if (task.injectedFailure !== undefined) throw new InjectedTaskFailure(task.injectedFailure);
@@ -109,6 +110,7 @@ export function runTask(task: TaskDescription): TaskRunResult {
       accumulatorUpdates: [...tc.accumulatorUpdates],
       metrics: tc.metrics,
       runTime: performance.now() - started,
+      startedAt,
     };
   } catch (error) {
     return {
@@ -117,6 +119,7 @@ export function runTask(task: TaskDescription): TaskRunResult {
       fetchFailed: error instanceof FetchFailedError ? error.missing : undefined,
       metrics: tc.metrics,
       runTime: performance.now() - started,
+      startedAt,
     };
   }
 }

@@ -62,6 +62,14 @@ export interface TaskInfo {
 export interface TaskMetrics {
   /** Milliseconds spent running the task body. */
   readonly executorRunTime: number;
+  /**
+   * Milliseconds from launch until the executor began the task: waiting for a free worker thread
+   * (an executor's cores can outnumber its threads) and the handover. With the deserialise and run
+   * times, this splits a task's duration for a timeline, as Spark's UI does.
+   */
+  readonly schedulerDelay: number;
+  /** Milliseconds the executor spent rebuilding the task (its plan and functions) before running it. */
+  readonly executorDeserializeTime: number;
   /** Records read from sources, cached blocks and shuffle blocks. */
   readonly recordsIn: number;
   /** Records the task produced: its result's records, or the records it wrote to a shuffle. */
