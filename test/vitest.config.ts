@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const engineSuites = ['test/smoke.test.ts', 'test/property/**/*.test.ts', 'test/events/**/*.test.ts', 'test/scheduler/**/*.test.ts', 'test/faults/**/*.test.ts'];
+const engineSuites = ['test/smoke.test.ts', 'test/docs/**/*.test.ts', 'test/property/**/*.test.ts', 'test/events/**/*.test.ts', 'test/scheduler/**/*.test.ts', 'test/faults/**/*.test.ts'];
 
 export default defineConfig({
   test: {
