@@ -149,7 +149,14 @@ function forgetAll(): void {
   forgetBroadcasts();
 }
 
-/** The task, with its plan rebuilt from this worker's unpacked copy (unpacked at its first task). */
+/**
+ * The task, with its plan rebuilt from this worker's unpacked copy (unpacked at its first task).
+ *
+ * @example
+ * ```ts
+ * const task = await decodeTask(wire); // in a worker: a TaskDescription ready for runTask
+ * ```
+ */
 export async function decodeTask(wire: WireTask): Promise<TaskDescription> {
   releases?.drain(forget, forgetAll);
   let plan = plans.get(wire.planId);
@@ -277,7 +284,15 @@ function uncopyableResult(task: TaskDescription, what: string, runTime: number):
   };
 }
 
-/** The result as a message, with the buffers that may move. */
+/**
+ * The result as a message, with the buffers that may move (or a failed result when the output
+ * cannot be copied to the driver).
+ *
+ * @example
+ * ```ts
+ * const { message, transferList } = encodeResult(runTask(task), task);
+ * ```
+ */
 export function encodeResult(result: TaskRunResult, task: TaskDescription): { message: WireResult; transferList: ArrayBuffer[] } {
   if (result.status !== 'success') {
     if (result.status !== 'failed') throw new Error(`Unexpected task status ${result.status} in a worker`);

@@ -12,7 +12,15 @@ import { stageRdds } from '../lineage.js';
 import type { TaskDescription } from '../task.js';
 import type { WireDependency, WireNode, WirePartitioner, WirePlan, WireShuffleDependency, WireTask } from './wire-task.js';
 
-/** Encodes partitioners explicitly (their functions are captured). */
+/**
+ * Encodes partitioners explicitly (their functions are captured); `operation` names the
+ * transformation in error messages.
+ *
+ * @example
+ * ```ts
+ * encodePartitioner(new HashPartitioner(4)) // { kind: 'hash', numPartitions: 4 }
+ * ```
+ */
 export function encodePartitioner(p: Partitioner, operation?: string): WirePartitioner {
   if (p instanceof HashPartitioner) return { kind: 'hash', numPartitions: p.numPartitions };
   if (p instanceof RangePartitioner) {
@@ -73,6 +81,11 @@ function encodeNode(node: PlanNode, checkOnly = false): WireNode {
 /**
  * Captures the functions and values a new RDD adds to the plan, only to fail early: at the
  * transformation's call, with TaskNotSerializableError, rather than when a task is launched.
+ *
+ * @example
+ * ```ts
+ * checkShippable(rdd.map((x) => x * k).node); // throws if k cannot travel
+ * ```
  */
 export function checkShippable(node: PlanNode): void {
   encodeNode(node, true);
@@ -91,7 +104,14 @@ export function checkShippableResult(resultFunction: unknown, description: strin
   captureValue(resultFunction, { operation: description, ...CHECK_ONLY });
 }
 
-/** Captures what every task of a stage attempt shares. Throws TaskNotSerializableError. */
+/**
+ * Captures what every task of a stage attempt shares. Throws TaskNotSerializableError.
+ *
+ * @example
+ * ```ts
+ * const wire = encodePlan(task.rdd, task.shuffleDep, task.resultFunction); // { rootId, nodes, shuffleDep, resultFunction }
+ * ```
+ */
 export function encodePlan(rdd: PlanNode, shuffleDep: ShuffleDependency | undefined, resultFunction: unknown): WirePlan {
   return {
     rootId: rdd.id,

@@ -31,6 +31,11 @@ export interface ThreadsBackendOptions {
 /**
  * The compiled worker module. Running from TypeScript sources (tests), workers still load the
  * build in dist/, since worker threads do not inherit a TypeScript loader.
+ *
+ * @example
+ * ```ts
+ * workerEntryPath() // '/path/to/squall/dist/scheduler/backend/worker-entry.js'
+ * ```
  */
 export function workerEntryPath(): string {
   const here = fileURLToPath(import.meta.url);
@@ -101,6 +106,18 @@ function poolKey(threads: number, limits: ResourceLimits | undefined): string {
   return `${threads}/${JSON.stringify(limits ?? {})}`;
 }
 
+/**
+ * Runs tasks on worker threads: one piscina pool per executor, each worker loading the operator
+ * registry at start. Contexts make it for themselves (`backend: 'threads'`, the default); the
+ * scheduler calls its methods, users do not.
+ *
+ * @example
+ * ```ts
+ * const ctx = new Context({ backend: new ThreadsBackend(2, { threadsPerExecutor: 1 }) });
+ * await ctx.range(10).sum(); // 45, computed on worker threads
+ * await ctx.stop();
+ * ```
+ */
 export class ThreadsBackend implements SchedulerBackend {
   readonly name = 'threads';
   private readonly pools = new Map<string, Piscina>();
@@ -112,6 +129,11 @@ export class ThreadsBackend implements SchedulerBackend {
   private readonly threads: number;
   private readonly key: string;
 
+  /**
+   * @param numExecutors executors the machine's cores are shared among (when
+   *   `threadsPerExecutor` is not given).
+   * @example `new ThreadsBackend(2) // on 2 cores: one thread per executor`
+   */
   constructor(
     numExecutors: number,
     private readonly options: ThreadsBackendOptions = {},
@@ -120,6 +142,7 @@ export class ThreadsBackend implements SchedulerBackend {
     this.key = poolKey(this.threads, options.resourceLimits);
   }
 
+  /** Starts (or reuses a warm) worker pool for the executor. @example `backend.addExecutor('0')` */
   addExecutor(executorId: string): void {
     const reused = idlePools.get(this.key)?.pop();
     const pool =
@@ -144,6 +167,7 @@ export class ThreadsBackend implements SchedulerBackend {
     this.pools.set(executorId, pool);
   }
 
+  /** Ends the executor's pool; its running tasks resolve as lost. @example `backend.removeExecutor('0')` */
   removeExecutor(executorId: string): void {
     const pool = this.pools.get(executorId);
     this.pools.delete(executorId);
@@ -156,6 +180,10 @@ export class ThreadsBackend implements SchedulerBackend {
     if (pool) void pool.destroy().catch(() => undefined);
   }
 
+  /**
+   * Sends one task to the pool of its slot's executor; never rejects.
+   * @example `const result = await backend.runTask(task, { executorId: '0', core: 2 }) // { status: 'success', … }`
+   */
   runTask(task: TaskDescription, slot: Slot): Promise<TaskRunResult> {
     const pool = this.pools.get(slot.executorId);
     if (!pool) return Promise.resolve({ status: 'executorLost', message: `Executor ${slot.executorId} has no worker pool` });
@@ -175,6 +203,7 @@ export class ThreadsBackend implements SchedulerBackend {
     });
   }
 
+  /** Aborts a queued or running task (ending its thread); it resolves as killed. @example `backend.killTask(7, 'job cancelled')` */
   killTask(taskId: number, reason: string): void {
     const r = this.running.get(taskId);
     if (!r) return;
@@ -183,19 +212,23 @@ export class ThreadsBackend implements SchedulerBackend {
     r.resolve({ status: 'killed', reason });
   }
 
+  /** Tells workers to drop their copies of a broadcast's value. @example `backend.releaseBroadcast(table, false) // unpersist()` */
   releaseBroadcast(broadcast: object, destroyed: boolean): void {
     const id = broadcastWireId(broadcast, destroyed);
     if (id !== undefined) releaseBroadcastsInWorkers([id]);
   }
 
+  /** Drops a finished stage attempt's plan here and in the workers. @example `backend.taskSetFinished(3, 0)` */
   taskSetFinished(stageId: number, stageAttempt: number): void {
     this.encoder.release(stageId, stageAttempt);
   }
 
+  /** What the backend holds per stage and task: zero when no job runs. @example `backend.bookkeeping() // { stagePlans: 0, backendRunningTasks: 0 }` */
   bookkeeping(): Record<string, number> {
     return { stagePlans: this.encoder.size, backendRunningTasks: this.running.size };
   }
 
+  /** Kills running tasks and keeps healthy pools warm for the next Context. @example `await backend.stop()` */
   async stop(): Promise<void> {
     for (const [taskId] of this.running) this.killTask(taskId, 'the context stopped');
     // Workers drop what this Context's jobs left in them before the pools serve another Context.
@@ -211,7 +244,7 @@ export class ThreadsBackend implements SchedulerBackend {
   }
 }
 
-/** Destroys the warm pools (the process may then exit at once). */
+/** Destroys the warm pools (the process may then exit at once). @example `await ctx.stop(); await destroyIdleWorkerPools();` */
 export async function destroyIdleWorkerPools(): Promise<void> {
   const pools = [...idlePools.values()].flat();
   idlePools.clear();

@@ -17,16 +17,6 @@ import { Broadcast } from '../../src/context/broadcast.js';
 import { deserialize } from '../../src/core/serializer.js';
 import type { Captured, CapturedBroadcast, CapturedFunction, WireKey } from './wire.js';
 
-/** Options of rebuildValue. */
-export interface RebuildOptions {
-  /**
-   * The capture arrived through postMessage, so its data already is this thread's own copy: the
-   * first rebuild of this message uses that data as it is (no copy). Later rebuilds of the same
-   * message, and all rebuilds without this flag, copy the captured data first.
-   */
-  readonly owned?: boolean;
-}
-
 /**
  * Rebuilds a captured value. Imports the modules that by-reference functions come from (hence
  * async); everything else is synchronous. Each rebuild gets its own copy of the captured data.
@@ -38,30 +28,25 @@ export interface RebuildOptions {
  * ```ts
  * // worker
  * parentPort.on('message', async ({ captured, arg }) => {
- *   const fn = (await rebuildValue(captured, { owned: true })) as (x: unknown) => unknown;
+ *   const fn = (await rebuildValue(captured)) as (x: unknown) => unknown;
  *   parentPort.postMessage(fn(arg));
  * });
  * ```
  */
-export async function rebuildValue(captured: Captured, options: RebuildOptions = {}): Promise<unknown> {
+export async function rebuildValue(captured: Captured): Promise<unknown> {
   const payloads = new Map<string, Captured>();
   const urls = new Set<string>();
   const data: unknown[] = [];
   collect(captured, urls, payloads, data);
   await Promise.all([...urls].filter((url) => !modules.has(url)).map(loadModule));
-  const reuse = options.owned === true && !rebuiltMessages.has(captured);
-  rebuiltMessages.add(captured);
   let copies: Map<unknown, unknown> | undefined;
-  if (!reuse && data.length > 0) {
+  if (data.length > 0) {
     // One structured clone for all of it, so objects shared between data nodes stay shared.
     const cloned = structuredClone(data);
     copies = new Map(data.map((original, i) => [original, cloned[i]]));
   }
   return new Rebuilder(payloads, copies).build(captured);
 }
-
-/** Messages already rebuilt once (their data has been handed out). */
-const rebuiltMessages = new WeakSet<object>();
 
 // ---- pinned buffers --------------------------------------------------------------------------
 

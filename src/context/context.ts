@@ -55,7 +55,15 @@ export interface ContextOptions {
   readonly faultInjection?: FaultInjectionOptions;
 }
 
-/** The backend a Context uses when its options name none. */
+/**
+ * The backend a Context uses when its options name none: `SQUALL_BACKEND` if set, else `threads`.
+ *
+ * @example
+ * ```ts
+ * process.env.SQUALL_BACKEND = 'inprocess';
+ * defaultBackendName() // 'inprocess'
+ * ```
+ */
 export function defaultBackendName(): 'threads' | 'inprocess' {
   const fromEnv = process.env.SQUALL_BACKEND;
   if (fromEnv === 'threads' || fromEnv === 'inprocess') return fromEnv;
@@ -115,6 +123,19 @@ export class Context implements PlanContext {
   private nextExecutorId = 0;
   private stopped = false;
 
+  /**
+   * Starts a context: parses the master URL, starts the backend and adds the executors.
+   *
+   * @throws IllegalArgumentError for a bad master URL, parallelism, maxFailures, localityWait or
+   *   backend name, naming the value and what is allowed.
+   *
+   * @example
+   * ```ts
+   * const ctx = new Context({ master: 'local[4]', backend: 'inprocess', appName: 'demo' });
+   * ctx.defaultParallelism // 4
+   * await ctx.stop();
+   * ```
+   */
   constructor(options: ContextOptions = {}) {
     this.cluster = parseMaster(options.master ?? 'local-cluster[2,6]');
     this.master = this.cluster.master;
@@ -161,12 +182,15 @@ export class Context implements PlanContext {
     for (let i = 0; i < this.cluster.numExecutors; i++) this.addExecutor();
   }
 
-  /** Name of the backend running tasks (`inprocess` or `threads`). */
+  /** Name of the backend running tasks (`inprocess` or `threads`). @example `new Context().backendName // 'threads'` */
   get backendName(): string {
     return this.backend.name;
   }
 
-  /** True when tasks run in other threads, so their functions must be captured and shipped. */
+  /**
+   * True when tasks run in other threads, so their functions must be captured and shipped.
+   * @example `new Context({ backend: 'inprocess' }).shipsClosures // false`
+   */
   get shipsClosures(): boolean {
     return this.backend.name !== 'inprocess';
   }
@@ -313,7 +337,11 @@ export class Context implements PlanContext {
     return { executorId, host, totalCores: this.cluster.coresPerExecutor };
   }
 
-  /** The live executors. */
+  /**
+   * The live executors (the first ones join in the constructor, before any subscriber can see
+   * their `executorAdded` events).
+   * @example `new Context().executors() // [{ executorId: '0', host: 'localhost', totalCores: 6 }, { executorId: '1', … }]`
+   */
   executors(): ExecutorInfo[] {
     return [...this.taskScheduler.executors.values()].map((e) => ({ executorId: e.id, host: e.host, totalCores: e.cores }));
   }
@@ -422,7 +450,10 @@ export class Context implements PlanContext {
     };
   }
 
-  /** The most tasks that ever ran at once on one executor. */
+  /**
+   * The most tasks that ever ran at once on one executor (never above its cores).
+   * @example `await ctx.range(100, undefined, 1, 24).count(); ctx.maxConcurrentTasksPerExecutor // 6`
+   */
   get maxConcurrentTasksPerExecutor(): number {
     return this.taskScheduler.maxConcurrentPerExecutor;
   }
@@ -448,6 +479,7 @@ export class Context implements PlanContext {
     this.bus.complete();
   }
 
+  /** True once `stop()` was called. @example `await ctx.stop(); ctx.isStopped // true` */
   get isStopped(): boolean {
     return this.stopped;
   }

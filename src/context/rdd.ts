@@ -180,6 +180,7 @@ export class RDD<T> {
     return debugString(this.node, (n) => this.context.cachedPartitions(n));
   }
 
+  /** Spark's short description of an RDD. @example `String(ctx.parallelize([1]).setName('nums')) // 'nums ParallelCollectionRDD[0] at parallelize at job.ts:3'` */
   toString(): string {
     return `${this.node.name !== undefined ? `${this.node.name} ` : ''}${this.node.className}[${this.node.id}] at ${this.node.callSite}`;
   }
