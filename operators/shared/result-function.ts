@@ -14,7 +14,16 @@ export interface ResultFunction<R = unknown> {
   finish(value: unknown, partition: number): R;
 }
 
-/** A result function that returns the partition's records as a plain array. */
+/**
+ * A result function that returns the partition's records as a plain array.
+ *
+ * @example
+ * ```ts
+ * collectPartition().terminal // { kind: 'array' }
+ * collectPartition(5).terminal // { kind: 'array', limit: 5 }
+ * collectPartition().finish([1, 2], 0) // [1, 2]
+ * ```
+ */
 export function collectPartition(limit?: number): ResultFunction<unknown[]> {
   return {
     name: 'collect',
@@ -23,7 +32,15 @@ export function collectPartition(limit?: number): ResultFunction<unknown[]> {
   };
 }
 
-/** A result function that folds the partition with `step` from `zero()`. */
+/**
+ * A result function that folds the partition with `step` from `zero()`.
+ *
+ * @example
+ * ```ts
+ * const sum = foldPartition('sum', () => 0, (acc, r) => acc + (r as number));
+ * sum.terminal.kind // 'fold'
+ * ```
+ */
 export function foldPartition<A>(name: string, zero: () => A, step: (acc: A, record: unknown) => A): ResultFunction<A> {
   return { name, terminal: { kind: 'fold', zero, step: step as (acc: unknown, r: unknown) => unknown }, finish: (value) => value as A };
 }

@@ -82,6 +82,14 @@ return function fusedLoop(input, fns, states, terminal, counter) {
 /**
  * Runs `chain` (element-wise RDDs, parent first) over one partition's `input` into `terminal`.
  * Returns the array of records, or the fold's accumulator.
+ *
+ * @example
+ * ```ts
+ * // chain = [map (x) => x * 10, filter (x) => x > 10], parent first
+ * runFusedLoop(chain, 0, [1, 2, 3], { kind: 'array' }, { recordsOut: 0 }) // [20, 30]
+ * const counter = { recordsOut: 0 };
+ * runFusedLoop([chain[0]], 0, [1, 2, 3], { kind: 'fold', zero: () => 0, step: (a, r) => a + r }, counter) // 60; counter.recordsOut is 3
+ * ```
  */
 export function runFusedLoop(
   chain: readonly PlanNode[],

@@ -24,7 +24,18 @@ export interface ShuffleWriteResult {
   readonly bytes: number;
 }
 
-/** The fold terminal that buckets map partition `mapIndex`'s records for `dep`. */
+/**
+ * The fold terminal that buckets map partition `mapIndex`'s records for `dep`.
+ *
+ * @example
+ * ```ts
+ * // dep: reduceByKey((a, b) => a + b) over a HashPartitioner(2), map-side combine on
+ * const t = shuffleWriteTerminal(dep, 0);
+ * let b = t.zero();
+ * for (const r of [['a', 1], ['b', 2], ['a', 3]]) b = t.step(b, r);
+ * // b.combiners: bucket 0 holds ['b', 2], bucket 1 holds ['a', 4]
+ * ```
+ */
 export function shuffleWriteTerminal(dep: ShuffleDependency, mapIndex: number): FoldTerminal<Buckets> {
   const n = dep.partitioner.numPartitions;
   const partitioner = dep.partitioner;
@@ -66,7 +77,16 @@ export function shuffleWriteTerminal(dep: ShuffleDependency, mapIndex: number): 
   };
 }
 
-/** Serialises filled buckets into one block per reduce partition. */
+/**
+ * Serialises filled buckets into one block per reduce partition.
+ *
+ * @example
+ * ```ts
+ * const { blocks, records, bytes } = finishShuffleWrite(b); // b from shuffleWriteTerminal's example
+ * blocks.length // 2 (one per reduce partition)
+ * records // 2
+ * ```
+ */
 export function finishShuffleWrite(buckets: Buckets): ShuffleWriteResult {
   const lists = buckets.lists ?? (buckets.combiners as KeyMap<unknown>[]).map((m) => m.entries());
   let records = 0;

@@ -8,7 +8,15 @@ import { makeNode, type PlanContext, type PlanNode } from '../../src/rdd/plan-no
 import { registerOperator } from '../registry.js';
 import { listInputFiles } from './text-file.js';
 
-/** A source of the records saved under `path`. */
+/**
+ * A source of the records saved under `path`.
+ *
+ * @example
+ * ```ts
+ * await ctx.parallelize([1, 2, 3], 3).saveAsObjectFile('out/objects');
+ * objectFileNode(ctx, 'out/objects', callSite('objectFile')).numPartitions // 3 (one per part file)
+ * ```
+ */
 export function objectFileNode(plan: PlanContext, path: string, callSite: string): PlanNode {
   const files = listInputFiles(path);
   return makeNode(plan, { kind: 'objectFile', className: 'ObjectFileRDD', numPartitions: files.length, args: { path, files }, callSite });

@@ -7,7 +7,7 @@ import { require } from '../../src/core/errors.js';
 import { makeNode, type PlanContext, type PlanNode } from '../../src/rdd/plan-node.js';
 import { registerOperator } from '../registry.js';
 
-/** Bounds of slice `i` of `n` over `length` items (ParallelCollectionRDD.slice). */
+/** Bounds of slice `i` of `n` over `length` items (ParallelCollectionRDD.slice). @example `sliceBounds(1, 3, 10) // [3, 6]` */
 export function sliceBounds(i: number, n: number, length: number): [number, number] {
   return [Math.floor((i * length) / n), Math.floor(((i + 1) * length) / n)];
 }
@@ -43,6 +43,13 @@ function sharedNumbers(data: ArrayLike<unknown>): Float64Array | undefined {
 /**
  * A ParallelCollectionRDD over a copy of `data`. Typed arrays, and arrays holding only numbers,
  * are copied into shared memory, so every task reads its slice as a flat view without copies.
+ *
+ * @example
+ * ```ts
+ * const node = parallelizeNode(ctx, [1, 2, 3, 4, 5], 2, callSite('parallelize'));
+ * node.className // 'ParallelCollectionRDD'
+ * node.args.data // Float64Array(5) [1, 2, 3, 4, 5], in a SharedArrayBuffer
+ * ```
  */
 export function parallelizeNode(plan: PlanContext, data: ArrayLike<unknown>, numSlices: number, callSite: string): PlanNode {
   checkSlices(numSlices);
@@ -53,7 +60,14 @@ export function parallelizeNode(plan: PlanContext, data: ArrayLike<unknown>, num
   return makeNode(plan, { kind: 'parallelize', className: 'ParallelCollectionRDD', numPartitions: numSlices, args: { data: copy }, callSite });
 }
 
-/** A ParallelCollectionRDD over the integers `start, start+step, ...` below `end` (above it for a negative step). */
+/**
+ * A ParallelCollectionRDD over the integers `start, start+step, ...` below `end` (above it for a negative step).
+ *
+ * @example
+ * ```ts
+ * rangeNode(ctx, 0, 10, 3, 2, callSite('range')).args // { start: 0, step: 3, count: 4 } (0, 3, 6, 9)
+ * ```
+ */
 export function rangeNode(plan: PlanContext, start: number, end: number, step: number, numSlices: number, callSite: string): PlanNode {
   checkSlices(numSlices);
   require(Number.isInteger(start) && Number.isInteger(end), () => `range needs integer bounds, got start=${start}, end=${end}.`);
@@ -66,6 +80,13 @@ export function rangeNode(plan: PlanContext, start: number, end: number, step: n
  * Partition `split` of a parallelized collection: a view of shared memory for typed arrays, a copy
  * for arrays. Resolved on the driver and handed to the task with its inputs, so a task never
  * carries the whole collection.
+ *
+ * @example
+ * ```ts
+ * const node = parallelizeNode(ctx, [1, 2, 3, 4, 5], 2, callSite('parallelize'));
+ * sliceOf(node, 1) // Float64Array(3) [3, 4, 5]
+ * sliceOf(parallelizeNode(ctx, ['a', 'b', 'c'], 2, callSite('parallelize')), 1) // ['b', 'c']
+ * ```
  */
 export function sliceOf(node: PlanNode, split: number): ArrayLike<unknown> {
   const data = node.args.data as ArrayLike<unknown>;
@@ -102,7 +123,7 @@ registerOperator({
   compute: () => [],
 });
 
-/** An RDD with no partitions (`ctx.emptyRDD()`). */
+/** An RDD with no partitions (`ctx.emptyRDD()`). @example `emptyNode(ctx, callSite('emptyRDD')).numPartitions // 0` */
 export function emptyNode(plan: PlanContext, callSite: string): PlanNode {
   return makeNode(plan, { kind: 'empty', className: 'EmptyRDD', numPartitions: 0, callSite });
 }

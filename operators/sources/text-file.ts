@@ -17,7 +17,15 @@ export interface FileSplit {
   readonly end: number;
 }
 
-/** The data files under `path`: the file itself, or the visible files of a folder, sorted. */
+/**
+ * The data files under `path`: the file itself, or the visible files of a folder, sorted.
+ *
+ * @example
+ * ```ts
+ * listInputFiles('out/objects') // ['out/objects/part-00000', 'out/objects/part-00001'] (_SUCCESS is skipped)
+ * listInputFiles('data/lines.txt') // ['data/lines.txt']
+ * ```
+ */
 export function listInputFiles(path: string): string[] {
   if (!existsSync(path)) {
     throw new IllegalArgumentError(`Input path does not exist: ${path}. Check the path, or write the data there first.`);
@@ -30,7 +38,16 @@ export function listInputFiles(path: string): string[] {
     .filter((file) => statSync(file).isFile());
 }
 
-/** Hadoop's splits: a goal size of total/minPartitions, and a last split of up to 1.1 goals. */
+/**
+ * Hadoop's splits: a goal size of total/minPartitions, and a last split of up to 1.1 goals.
+ *
+ * @example
+ * ```ts
+ * // data/lines.txt holds 'a\nbb\nccc\ndddd\n' (14 bytes)
+ * fileSplits(['data/lines.txt'], 2)
+ * // [{ path: 'data/lines.txt', start: 0, end: 7 }, { path: 'data/lines.txt', start: 7, end: 14 }]
+ * ```
+ */
 export function fileSplits(files: readonly string[], minPartitions: number): FileSplit[] {
   const sizes = files.map((f) => statSync(f).size);
   const total = sizes.reduce((a, b) => a + b, 0);
@@ -48,7 +65,16 @@ export function fileSplits(files: readonly string[], minPartitions: number): Fil
   return splits;
 }
 
-/** A HadoopRDD-like source of the lines under `path`. */
+/**
+ * A HadoopRDD-like source of the lines under `path`.
+ *
+ * @example
+ * ```ts
+ * const node = textFileNode(ctx, 'data/lines.txt', 2, callSite('textFile'));
+ * node.className // 'HadoopRDD'
+ * node.numPartitions // 2 (one per split)
+ * ```
+ */
 export function textFileNode(plan: PlanContext, path: string, minPartitions: number, callSite: string): PlanNode {
   require(typeof path === 'string' && path.length > 0, () => `textFile needs a path, got ${String(path)}.`);
   require(Number.isInteger(minPartitions) && minPartitions >= 1, () => `minPartitions must be an integer >= 1, got ${minPartitions}.`);
@@ -58,7 +84,16 @@ export function textFileNode(plan: PlanContext, path: string, minPartitions: num
 
 const NEWLINE = 10;
 
-/** The lines that start in (start, end] (or at 0 for the first split), read from disk. */
+/**
+ * The lines that start in (start, end] (or at 0 for the first split), read from disk.
+ *
+ * @example
+ * ```ts
+ * // data/lines.txt holds 'a\nbb\nccc\ndddd\n'
+ * readSplitLines({ path: 'data/lines.txt', start: 0, end: 7 }) // ['a', 'bb', 'ccc']
+ * readSplitLines({ path: 'data/lines.txt', start: 7, end: 14 }) // ['dddd']
+ * ```
+ */
 export function readSplitLines(split: FileSplit): string[] {
   const fd = openSync(split.path, 'r');
   try {

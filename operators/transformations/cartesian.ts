@@ -6,7 +6,15 @@ import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd
 import { computePartition } from '../compute.js';
 import { registerOperator } from '../registry.js';
 
-/** The CartesianRDD of `left` and `right`. */
+/**
+ * The CartesianRDD of `left` and `right`.
+ *
+ * @example
+ * ```ts
+ * const left = ctx.parallelize([1, 2, 3, 4], 2), right = ctx.parallelize(['x', 'y', 'z'], 3);
+ * cartesianNode(ctx, left.node, right.node, callSite('cartesian')).numPartitions // 6
+ * ```
+ */
 export function cartesianNode(plan: PlanContext, left: PlanNode, right: PlanNode, callSite: string): PlanNode {
   return makeNode(plan, {
     kind: 'cartesian',

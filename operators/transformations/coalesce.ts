@@ -8,7 +8,15 @@ import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd
 import { computePartition } from '../compute.js';
 import { registerOperator } from '../registry.js';
 
-/** A CoalescedRDD of `numPartitions` (at most the parent's count) partitions. */
+/**
+ * A CoalescedRDD of `numPartitions` (at most the parent's count) partitions.
+ *
+ * @example
+ * ```ts
+ * coalesceNode(ctx, ctx.range(0, 10, 1, 5).node, 2, callSite('coalesce')).args.groups // [[0, 1], [2, 3, 4]]
+ * coalesceNode(ctx, ctx.range(0, 10, 1, 2).node, 8, callSite('coalesce')).numPartitions // 2
+ * ```
+ */
 export function coalesceNode(plan: PlanContext, parent: PlanNode, numPartitions: number, callSite: string): PlanNode {
   const p = parent.numPartitions;
   const n = Math.min(numPartitions, p);

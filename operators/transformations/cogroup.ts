@@ -10,7 +10,16 @@ import { computePartition } from '../compute.js';
 import { registerOperator } from '../registry.js';
 import { readShuffle } from './shuffled.js';
 
-/** A CoGroupedRDD of `parents` placed by `partitioner`. */
+/**
+ * A CoGroupedRDD of `parents` placed by `partitioner`.
+ *
+ * @example
+ * ```ts
+ * const a = ctx.parallelize([[1, 'x']], 2), b = ctx.parallelize([[1, 'y']]).partitionBy(2);
+ * const node = cogroupNode(ctx, [a.node, b.node], new HashPartitioner(2), callSite('cogroup'));
+ * node.deps.map((d) => d.type) // ['shuffle', 'narrow'] (b is already placed by the partitioner)
+ * ```
+ */
 export function cogroupNode(plan: PlanContext, parents: readonly PlanNode[], partitioner: Partitioner, callSite: string): PlanNode {
   const deps: Dependency[] = parents.map((parent) =>
     partitioner.equals(parent.partitioner)

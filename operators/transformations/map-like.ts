@@ -19,7 +19,16 @@ const keepsPartitioner: Record<ElementKind, boolean> = {
   flatMapValues: true,
 };
 
-/** Checks that `fn` is a function, naming the operator and the value otherwise. */
+/**
+ * Checks that `fn` is a function, naming the operator and the value otherwise.
+ *
+ * @example
+ * ```ts
+ * requireFunction((x: number) => x + 1, 'map') // passes
+ * requireFunction(42, 'map') // throws IllegalArgumentError: map(f) needs a function, got number 42.
+ * requireFunction(async (x: number) => x, 'map') // throws: map(f) needs a synchronous function, ...
+ * ```
+ */
 export function requireFunction(fn: unknown, operator: string, what = 'f'): void {
   require(typeof fn === 'function', () => `${operator}(${what}) needs a function, got ${describeValue(fn)}.`);
   require(
@@ -36,7 +45,16 @@ function describeValue(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-/** An element-wise RDD applying `fn` as `kind` does. */
+/**
+ * An element-wise RDD applying `fn` as `kind` does.
+ *
+ * @example
+ * ```ts
+ * const node = elementNode(ctx, rdd.node, 'map', (x: number) => x * 2, callSite('map'));
+ * node.className // 'MapPartitionsRDD'
+ * node.args.op // 'map'
+ * ```
+ */
 export function elementNode(
   plan: PlanContext,
   parent: PlanNode,

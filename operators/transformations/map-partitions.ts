@@ -11,7 +11,15 @@ import { requireFunction } from './map-like.js';
 
 type PartitionFunction = (index: number, records: IterableIterator<unknown>) => Iterable<unknown>;
 
-/** A MapPartitionsRDD running `fn(index, iterator)` once per partition. */
+/**
+ * A MapPartitionsRDD running `fn(index, iterator)` once per partition.
+ *
+ * @example
+ * ```ts
+ * const node = mapPartitionsNode(ctx, rdd.node, (it) => [[...it].length], false, false, callSite('mapPartitions'));
+ * node.args.withIndex // false
+ * ```
+ */
 export function mapPartitionsNode(
   plan: PlanContext,
   parent: PlanNode,
@@ -32,12 +40,20 @@ export function mapPartitionsNode(
   });
 }
 
-/** An RDD with one array per partition. */
+/** An RDD with one array per partition. @example `glomNode(ctx, rdd.node, callSite('glom')).kind // 'glom'` */
 export function glomNode(plan: PlanContext, parent: PlanNode, callSite: string): PlanNode {
   return makeNode(plan, { kind: 'glom', className: 'MapPartitionsRDD', numPartitions: parent.numPartitions, deps: [narrow(parent)], callSite });
 }
 
-/** Turns whatever a partition function returned into an array, or explains what was wrong. */
+/**
+ * Turns whatever a partition function returned into an array, or explains what was wrong.
+ *
+ * @example
+ * ```ts
+ * toRecords(new Set([1, 2]), 'The function given to mapPartitions') // [1, 2]
+ * toRecords(5, 'The function given to mapPartitions') // throws IllegalArgumentError: ... must return an iterable ...
+ * ```
+ */
 export function toRecords(result: unknown, where: string): ArrayLike<unknown> {
   if (Array.isArray(result) || ArrayBuffer.isView(result)) return result as ArrayLike<unknown>;
   if (result !== null && typeof result === 'object' && Symbol.iterator in result) return Array.from(result as Iterable<unknown>);

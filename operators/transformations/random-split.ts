@@ -7,7 +7,7 @@
 import { require } from '../../src/core/errors.js';
 import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd/plan-node.js';
 
-/** Checks the weights and returns the cumulative bounds [0, w1, w1+w2, ..., 1]. */
+/** Checks the weights and returns the cumulative bounds [0, w1, w1+w2, ..., 1]. @example `splitBounds([1, 1, 2]) // [0, 0.25, 0.5, 1]` */
 export function splitBounds(weights: readonly number[]): number[] {
   require(Array.isArray(weights) && weights.length > 0, () => `randomSplit needs a non-empty array of weights, got ${Array.isArray(weights) ? `[${weights.join(', ')}]` : String(weights)}.`);
   weights.forEach((w, i) =>
@@ -25,7 +25,14 @@ export function splitBounds(weights: readonly number[]): number[] {
   return bounds;
 }
 
-/** One split: the parent's records whose uniform draw is in [lowerBound, upperBound). */
+/**
+ * One split: the parent's records whose uniform draw is in [lowerBound, upperBound).
+ *
+ * @example
+ * ```ts
+ * splitNode(ctx, rdd.node, 0, 0.5, 42, callSite('randomSplit')).args // { op: 'splitRange', lowerBound: 0, upperBound: 0.5, seed: 42 }
+ * ```
+ */
 export function splitNode(plan: PlanContext, parent: PlanNode, lowerBound: number, upperBound: number, seed: number, callSite: string): PlanNode {
   return makeNode(plan, {
     kind: 'element',

@@ -7,7 +7,15 @@
 import { require } from '../../src/core/errors.js';
 import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd/plan-node.js';
 
-/** Checks sample's arguments with Spark's rules and messages. */
+/**
+ * Checks sample's arguments with Spark's rules and messages.
+ *
+ * @example
+ * ```ts
+ * checkSampleArguments(false, 0.5, 42) // passes
+ * checkSampleArguments(false, 1.5, 42) // throws IllegalArgumentError: Sampling fraction (1.5) must be on interval [0, 1] ...
+ * ```
+ */
 export function checkSampleArguments(withReplacement: unknown, fraction: unknown, seed: unknown): void {
   require(typeof withReplacement === 'boolean', () => `sample(withReplacement, ...) needs a boolean, got ${String(withReplacement)}.`);
   require(
@@ -24,7 +32,14 @@ export function checkSampleArguments(withReplacement: unknown, fraction: unknown
   );
 }
 
-/** A PartitionwiseSampledRDD. */
+/**
+ * A PartitionwiseSampledRDD.
+ *
+ * @example
+ * ```ts
+ * sampleNode(ctx, rdd.node, false, 0.1, 42, callSite('sample')).args // { op: 'bernoulli', fraction: 0.1, seed: 42 }
+ * ```
+ */
 export function sampleNode(plan: PlanContext, parent: PlanNode, withReplacement: boolean, fraction: number, seed: number, callSite: string): PlanNode {
   checkSampleArguments(withReplacement, fraction, seed);
   return makeNode(plan, {

@@ -17,7 +17,16 @@ export interface KeyOrdering {
   readonly keyfunc?: ((key: unknown) => unknown) | undefined;
 }
 
-/** A ShuffledRDD over a new shuffle of `parent`. */
+/**
+ * A ShuffledRDD over a new shuffle of `parent`.
+ *
+ * @example
+ * ```ts
+ * const node = shuffledNode(ctx, pairs.node, { partitioner: new HashPartitioner(3), callSite: callSite('partitionBy') });
+ * node.numPartitions // 3
+ * (node.deps[0] as ShuffleDependency).mapSideCombine // false (no aggregator)
+ * ```
+ */
 export function shuffledNode(
   plan: PlanContext,
   parent: PlanNode,
@@ -51,7 +60,15 @@ export function shuffledNode(
   });
 }
 
-/** The records of every block written for `reduceId`, with shuffle-read metrics updated. */
+/**
+ * The records of every block written for `reduceId`, with shuffle-read metrics updated.
+ *
+ * @example
+ * ```ts
+ * // inside an operator's compute(node, split, tc)
+ * const lists = readShuffle(node.deps[0] as ShuffleDependency, split, tc); // one array of records per block
+ * ```
+ */
 export function readShuffle(dep: ShuffleDependency, reduceId: number, tc: TaskContext): unknown[][] {
   const blocks = tc.readShuffleBlocks(dep, reduceId);
   const lists: unknown[][] = [];

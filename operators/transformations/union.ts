@@ -8,7 +8,16 @@ import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd
 import { computePartition } from '../compute.js';
 import { registerOperator } from '../registry.js';
 
-/** The union of `parents`. */
+/**
+ * The union of `parents`.
+ *
+ * @example
+ * ```ts
+ * const a = ctx.parallelize([1, 2], 2), b = ctx.parallelize(['x', 'y', 'z'], 3);
+ * unionNode(ctx, [a.node, b.node], callSite('union')).args // { offsets: [0, 2] }; numPartitions 5
+ * // parents sharing a partitioner give a PartitionerAwareUnionRDD that keeps it
+ * ```
+ */
 export function unionNode(plan: PlanContext, parents: readonly PlanNode[], callSite: string): PlanNode {
   const first = parents[0];
   const partitioner = first?.partitioner;

@@ -12,7 +12,15 @@ export interface IndexOffsets {
   value?: number[];
 }
 
-/** A ZippedWithIndexRDD whose offsets are computed lazily. */
+/**
+ * A ZippedWithIndexRDD whose offsets are computed lazily.
+ *
+ * @example
+ * ```ts
+ * zipWithIndexNode(ctx, ctx.parallelize([1, 2, 3, 4], 2).node, callSite('zipWithIndex')).args.offsets // {} until the count job fills it
+ * zipWithIndexNode(ctx, ctx.parallelize([1, 2], 1).node, callSite('zipWithIndex')).args.offsets // { value: [0] }
+ * ```
+ */
 export function zipWithIndexNode(plan: PlanContext, parent: PlanNode, callSite: string): PlanNode {
   const offsets: IndexOffsets = parent.numPartitions <= 1 ? { value: [0] } : {};
   return makeNode(plan, {
@@ -25,7 +33,16 @@ export function zipWithIndexNode(plan: PlanContext, parent: PlanNode, callSite: 
   });
 }
 
-/** A MapPartitionsRDD of `[record, i*n + k]`. */
+/**
+ * A MapPartitionsRDD of `[record, i*n + k]`.
+ *
+ * @example
+ * ```ts
+ * const rdd = ctx.parallelize([1, 2, 3, 4], 2);
+ * zipWithUniqueIdNode(ctx, rdd.node, callSite('zipWithUniqueId')).args // { op: 'withIndex', uniqueIds: true }
+ * // its records: [[1, 0], [2, 2], [3, 1], [4, 3]]
+ * ```
+ */
 export function zipWithUniqueIdNode(plan: PlanContext, parent: PlanNode, callSite: string): PlanNode {
   return makeNode(plan, {
     kind: 'element',

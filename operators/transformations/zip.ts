@@ -8,7 +8,15 @@ import { makeNode, narrow, type PlanContext, type PlanNode } from '../../src/rdd
 import { computePartition } from '../compute.js';
 import { registerOperator } from '../registry.js';
 
-/** The zip of `left` and `right`. */
+/**
+ * The zip of `left` and `right`.
+ *
+ * @example
+ * ```ts
+ * zipNode(ctx, ctx.parallelize([1, 2], 2).node, ctx.parallelize(['a', 'b'], 2).node, callSite('zip')).className // 'ZippedPartitionsRDD2'
+ * zipNode(ctx, twoPartitions.node, threePartitions.node, callSite('zip')) // throws IllegalArgumentError: Can only zip RDDs with the same number of partitions ...
+ * ```
+ */
 export function zipNode(plan: PlanContext, left: PlanNode, right: PlanNode, callSite: string): PlanNode {
   require(
     left.numPartitions === right.numPartitions,

@@ -23,7 +23,17 @@ const CAPACITY = 4096;
 /** Int32 slots: [0] = entries appended so far, then CAPACITY pairs (kind, id). */
 const HEADER = 1;
 
-/** Creates the shared memory of a release log. */
+/**
+ * Creates the shared memory of a release log.
+ *
+ * @example
+ * ```ts
+ * const log = createReleaseLog(); // a SharedArrayBuffer, handed to every worker in workerData
+ * const reader = new ReleaseReader(log);
+ * appendRelease(log, ReleaseKind.Plan, 17);
+ * reader.drain((kind, id) => console.log(kind, id), () => {}); // logs 1 17
+ * ```
+ */
 export function createReleaseLog(): SharedArrayBuffer {
   return new SharedArrayBuffer((HEADER + 2 * CAPACITY) * Int32Array.BYTES_PER_ELEMENT);
 }

@@ -18,6 +18,13 @@ if (releaseLog) listenForReleases(releaseLog);
  * Runs one shipped task and returns its result, moving large buffers back to the driver. It never
  * rejects: a task that cannot even start (its plan cannot be rebuilt here) comes back as a failed
  * result, so a rejection seen by the driver always means that the worker itself died.
+ *
+ * @example
+ * ```ts
+ * // On the driver, the threads backend runs it through piscina:
+ * const pool = new Piscina({ filename: workerEntryPath(), workerData: { releaseLog } });
+ * const result = await pool.run(wire, { signal }); // WireResult, e.g. { status: 'success', ... }
+ * ```
  */
 export default async function runShippedTask(wire: WireTask): Promise<WireResult> {
   const pickedUp = Date.now();

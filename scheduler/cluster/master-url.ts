@@ -14,7 +14,17 @@ export interface ClusterSpec {
   readonly maxFailures: number;
 }
 
-/** Parses a master URL. */
+/**
+ * Parses a master URL.
+ *
+ * @example
+ * ```ts
+ * parseMaster('local[4]') // { master: 'local[4]', numExecutors: 1, coresPerExecutor: 4, maxFailures: 1 }
+ * parseMaster('local[2,3]') // { master: 'local[2,3]', numExecutors: 1, coresPerExecutor: 2, maxFailures: 3 }
+ * parseMaster('local-cluster[2,3]') // { master: 'local-cluster[2,3]', numExecutors: 2, coresPerExecutor: 3, maxFailures: 4 }
+ * parseMaster('yarn') // throws IllegalArgumentError: Invalid master URL "yarn": it is not one of the supported forms. ...
+ * ```
+ */
 export function parseMaster(master: string): ClusterSpec {
   const text = master.trim();
   if (text === 'local') return { master: text, numExecutors: 1, coresPerExecutor: 1, maxFailures: 1 };

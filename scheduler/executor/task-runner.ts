@@ -74,7 +74,18 @@ export class InjectedTaskFailure extends SquallError {
   }
 }
 
-/** Runs `task` to completion on this thread. */
+/**
+ * Runs `task` to completion on this thread.
+ *
+ * @example
+ * ```ts
+ * // task: a result task of ctx.parallelize([1, 2, 3], 1).map((x) => x * 2) with collectPartition()
+ * const result = runTask(task);
+ * result.status // 'success'
+ * result.status === 'success' && result.value // [2, 4, 6]
+ * runTask({ ...task, injectedFailure: 'boom' }) // { status: 'failed', error: { name: 'InjectedTaskFailure', message: 'boom', ... }, ... }
+ * ```
+ */
 export function runTask(task: TaskDescription): TaskRunResult {
   const tc = new ExecutorTaskContext(task);
   const startedAt = Date.now();

@@ -19,7 +19,7 @@ interface StoredBlock {
   readonly diskSize: number;
 }
 
-/** The name of a cached partition: `rdd_<rddId>_<partition>`. */
+/** The name of a cached partition: `rdd_<rddId>_<partition>`. @example `rddBlockId(3, 1) // 'rdd_3_1'` */
 export function rddBlockId(rddId: number, partition: number): string {
   return `rdd_${rddId}_${partition}`;
 }

@@ -21,13 +21,21 @@ export type BroadcastRelease = (broadcast: Broadcast<unknown>, destroyed: boolea
 export class Broadcast<T> {
   private destroyed = false;
 
+  /**
+   * A broadcast of `data`; usually made by `ctx.broadcast`, which also passes the release hook.
+   *
+   * @example
+   * ```ts
+   * const b = new Broadcast(3, 'x'); b.value // 'x'
+   * ```
+   */
   constructor(
     readonly id: number,
     private readonly data: T,
     private readonly release: BroadcastRelease = () => undefined,
   ) {}
 
-  /** The value; fails after destroy(). */
+  /** The value; fails after destroy(). @example `const factor = ctx.broadcast(3); await ctx.parallelize([1, 2]).map((x) => x * factor.value).collect() // [3, 6]` */
   get value(): T {
     if (this.destroyed) {
       throw new IllegalArgumentError(`Attempted to use Broadcast(${this.id}) after it was destroyed. Create a new broadcast variable.`);
@@ -61,6 +69,7 @@ export class Broadcast<T> {
     this.release(this as Broadcast<unknown>, true);
   }
 
+  /** True once destroy() was called. @example `const b = ctx.broadcast([1, 2]); b.destroy(); b.isDestroyed // true` */
   get isDestroyed(): boolean {
     return this.destroyed;
   }

@@ -9,7 +9,16 @@ import type { PlanNode } from '../rdd/plan-node.js';
 /** Cached blocks of one RDD. */
 export type CachedSummary = (node: PlanNode) => { count: number; memSize: number; diskSize: number };
 
-/** Formats bytes as Spark does (e.g. "96.0 B", "1.5 KiB"). */
+/**
+ * Formats bytes as Spark does (e.g. "96.0 B", "1.5 KiB").
+ *
+ * @example
+ * ```ts
+ * bytesToString(96) // '96.0 B'
+ * bytesToString(4096) // '4.0 KiB'
+ * bytesToString(1536) // '1536.0 B' (units change at twice the next unit)
+ * ```
+ */
 export function bytesToString(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = bytes;
@@ -57,7 +66,18 @@ function render(node: PlanNode, prefix: string, isShuffle: boolean, isLastChild:
   return [...self, ...children(node, next, cached)];
 }
 
-/** The lineage of `root` as Spark's RDD.toDebugString prints it. */
+/**
+ * The lineage of `root` as Spark's RDD.toDebugString prints it.
+ *
+ * @example
+ * ```ts
+ * const r = ctx.parallelize([1, 2, 3], 2).map((x) => [x, 1]).reduceByKey((a, b) => a + b);
+ * debugString(r.node, (n) => ctx.cachedPartitions(n))
+ * // (2) ShuffledRDD[2] at reduceByKey at job.ts:3 []
+ * //  +-(2) MapPartitionsRDD[1] at map at job.ts:3 []
+ * //     |  ParallelCollectionRDD[0] at parallelize at job.ts:3 []
+ * ```
+ */
 export function debugString(root: PlanNode, cached: CachedSummary): string {
   const [label, column] = columnPrefix(root.numPartitions);
   const self = describeSelf(root, cached).map((line, i) => (i === 0 ? `${label} ${line}` : `${column} ${line}`));

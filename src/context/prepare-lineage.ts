@@ -42,7 +42,16 @@ function lineageOrder(root: PlanNode): PlanNode[] {
   return order;
 }
 
-/** Runs the preparing jobs `root`'s lineage still needs. */
+/**
+ * Runs the preparing jobs `root`'s lineage still needs.
+ *
+ * @example
+ * ```ts
+ * const z = ctx.parallelize([1, 2, 3, 4], 2).zipWithIndex();
+ * await prepareLineage(ctx, z.node, {}); // runs the count job
+ * z.node.args.offsets // { value: [0, 2] }
+ * ```
+ */
 export async function prepareLineage(ctx: Context, root: PlanNode, options: ActionOptions): Promise<void> {
   for (const node of lineageOrder(root)) {
     if (!needsPreparation(node)) continue;

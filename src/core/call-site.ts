@@ -30,12 +30,17 @@ const outerOperation = new AsyncLocalStorage<string>();
  * Runs `body` so that every call site taken inside it (also after awaits) is named after
  * `operation`, the method the user called: `a.join(b)` builds a cogroup and a flatMapValues, and
  * all of them read "join at job.ts:12", as in Spark. The outermost name wins.
+ *
+ * @example
+ * ```ts
+ * withOperationName('join', () => callSite('cogroup')) // 'join at job.ts:12'
+ * ```
  */
 export function withOperationName<T>(operation: string, body: () => T): T {
   return outerOperation.getStore() === undefined ? outerOperation.run(operation, body) : body();
 }
 
-/** `"<operation> at <file>:<line>"` for the first stack frame outside squall. */
+/** `"<operation> at <file>:<line>"` for the first stack frame outside squall. @example `callSite('map') // 'map at job.ts:12'` */
 export function callSite(operation: string): string {
   const name = outerOperation.getStore() ?? operation;
   const holder: { stack?: string } = {};

@@ -114,7 +114,14 @@ export class ContextStoppedError extends SquallError {
   }
 }
 
-/** Throws an IllegalArgumentError with `message` unless `condition` holds (Spark's `require`). */
+/**
+ * Throws an IllegalArgumentError with `message` unless `condition` holds (Spark's `require`).
+ *
+ * @example
+ * ```ts
+ * require(n > 0, () => `n must be positive, got ${n}.`) // with n = 0: throws IllegalArgumentError
+ * ```
+ */
 export function require(condition: unknown, message: string | (() => string)): asserts condition {
   if (!condition) throw new IllegalArgumentError(typeof message === 'function' ? message() : message);
 }
@@ -127,7 +134,15 @@ export interface ErrorDescription {
   readonly code?: string;
 }
 
-/** Describes any thrown value as plain data, keeping name, message, stack and code. */
+/**
+ * Describes any thrown value as plain data, keeping name, message, stack and code.
+ *
+ * @example
+ * ```ts
+ * describeError(new RangeError('bad')) // { name: 'RangeError', message: 'bad', stack: 'RangeError: bad\n    at ...' }
+ * describeError('x') // { name: 'Error', message: 'Non-error value thrown: x' }
+ * ```
+ */
 export function describeError(error: unknown): ErrorDescription {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;

@@ -7,7 +7,15 @@
  * typed arrays and dates are compared through a canonical string encoding.
  */
 
-/** A canonical, type-tagged encoding of a key, equal for equal values. */
+/**
+ * A canonical, type-tagged encoding of a key, equal for equal values.
+ *
+ * @example
+ * ```ts
+ * encodeKey([1, 'a']) // '[n1,s1:a]'
+ * encodeKey({ b: 2, a: 1 }) === encodeKey({ a: 1, b: 2 }) // true
+ * ```
+ */
 export function encodeKey(key: unknown): string {
   switch (typeof key) {
     case 'number':
@@ -108,6 +116,13 @@ const float64Words = new Int32Array(float64.buffer);
 /**
  * A hash that is the same in every process and thread (PySpark's `portable_hash`): small integers
  * hash to themselves, so `partitionBy` on integer keys spreads them like Python does.
+ *
+ * @example
+ * ```ts
+ * portableHash(7) // 7
+ * portableHash('a') // 97
+ * portableHash([1, 2]) // 219750523
+ * ```
  */
 export function portableHash(key: unknown): number {
   switch (typeof key) {
@@ -138,7 +153,7 @@ export function portableHash(key: unknown): number {
   }
 }
 
-/** `x mod n` in [0, n) (Spark's nonNegativeMod). */
+/** `x mod n` in [0, n) (Spark's nonNegativeMod). @example `nonNegativeMod(-3, 4) // 1` */
 export function nonNegativeMod(x: number, n: number): number {
   const r = x % n;
   return r < 0 ? r + n : r;
@@ -158,6 +173,13 @@ const typeRank: Record<string, number> = {
  * arrays lexicographically (Python's tuple order), NaN after every number (Java's Double.compare),
  * null and undefined first. Values of different
  * types are ordered by type (Python would raise TypeError; see docs/porting.md).
+ *
+ * @example
+ * ```ts
+ * defaultCompare(2, 10) // -1
+ * defaultCompare([1, 'b'], [1, 'a']) // 1
+ * [3, NaN, 1, null].sort(defaultCompare) // [null, 1, 3, NaN]
+ * ```
  */
 export function defaultCompare(a: unknown, b: unknown): number {
   if (a === b) return 0;

@@ -4,7 +4,7 @@
  * Layer: core. Runs in: driver and workers.
  */
 
-/** Mixes 32 bits (MurmurHash3's fmix32). */
+/** Mixes 32 bits (MurmurHash3's fmix32). @example `mix32(1) // 1364076727` */
 export function mix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -109,6 +109,12 @@ function rotl(x: number, k: number): number {
 /**
  * The seed of partition `index` for a user seed: PySpark's `seed ^ index` idea, then mixed, so the
  * sample of a partition never depends on which executor, core or thread computes it.
+ *
+ * @example
+ * ```ts
+ * partitionSeed(42, 0) // 2874909604061535
+ * partitionSeed(42, 1) // 2273523907981178
+ * ```
  */
 export function partitionSeed(seed: number, index: number): number {
   const hi = Math.floor(seed / 4294967296) >>> 0;
@@ -117,7 +123,7 @@ export function partitionSeed(seed: number, index: number): number {
   return high * 4294967296 + low;
 }
 
-/** A fresh random seed, used when the caller gives none (fixed once, when the RDD is defined). */
+/** A fresh random seed, used when the caller gives none (fixed once, when the RDD is defined). @example `const s = seed ?? randomSeed() // an integer in [0, 2^53 - 1)` */
 export function randomSeed(): number {
   return Math.floor(Math.random() * 9007199254740991);
 }

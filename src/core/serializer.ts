@@ -9,12 +9,12 @@ import { Packr } from 'msgpackr';
 
 const packr = new Packr({ useBigIntExtension: true, moreTypes: true });
 
-/** Packs `value` into bytes. */
+/** Packs `value` into bytes. @example `serialize({ a: [1, 2n] }) // Uint8Array` */
 export function serialize(value: unknown): Uint8Array {
   return packr.pack(value);
 }
 
-/** Unpacks bytes made by `serialize`. */
+/** Unpacks bytes made by `serialize`. @example `deserialize(serialize({ a: [1, 2n] })) // { a: [1, 2n] }` */
 export function deserialize<T = unknown>(bytes: Uint8Array): T {
   return packr.unpack(bytes) as T;
 }

@@ -3,7 +3,16 @@
  * Layer: core. Runs in: driver and workers.
  */
 
-/** Estimated bytes of `value`. Arrays longer than 64 items are estimated from a sample. */
+/**
+ * Estimated bytes of `value`. Arrays longer than 64 items are estimated from a sample.
+ *
+ * @example
+ * ```ts
+ * estimateSize('abc') // 22
+ * estimateSize([1, 2, 3]) // 64
+ * estimateSize({ a: 1 }) // 50
+ * ```
+ */
 export function estimateSize(value: unknown): number {
   switch (typeof value) {
     case 'number':

@@ -18,12 +18,19 @@ export interface TaskScope {
 
 let current: TaskScope | undefined;
 
-/** The task running now on this thread, or undefined on the driver. */
+/** The task running now on this thread, or undefined on the driver. @example `currentTaskScope()?.partitionId // undefined on the driver` */
 export function currentTaskScope(): TaskScope | undefined {
   return current;
 }
 
-/** Runs `body` with `scope` as the current task. */
+/**
+ * Runs `body` with `scope` as the current task.
+ *
+ * @example
+ * ```ts
+ * withTaskScope(scope, () => currentTaskScope()?.taskId) // scope.taskId
+ * ```
+ */
 export function withTaskScope<T>(scope: TaskScope, body: () => T): T {
   const previous = current;
   current = scope;

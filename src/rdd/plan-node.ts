@@ -65,7 +65,15 @@ export interface PlanContext {
   readonly defaultParallelism: number;
 }
 
-/** Makes a plan node with a fresh id. */
+/**
+ * Makes a plan node with a fresh id.
+ *
+ * @example
+ * ```ts
+ * const node = makeNode(ctx, { kind: 'glom', className: 'MapPartitionsRDD', numPartitions: 2, deps: [narrow(parent)], callSite: 'glom at job.ts:9' });
+ * node.storageLevel === StorageLevel.NONE // true; node.args is {}
+ * ```
+ */
 export function makeNode(
   plan: PlanContext,
   fields: {
@@ -92,7 +100,7 @@ export function makeNode(
   };
 }
 
-/** A narrow dependency on `parent`. */
+/** A narrow dependency on `parent`. @example `narrow(parent) // { type: 'narrow', parent }` */
 export function narrow(parent: PlanNode): NarrowDependency {
   return { type: 'narrow', parent };
 }

@@ -28,12 +28,12 @@ export class StorageLevel {
     readonly replication = 1,
   ) {}
 
-  /** True unless this is NONE. */
+  /** True unless this is NONE. @example `StorageLevel.NONE.isValid // false` */
   get isValid(): boolean {
     return this.useDisk || this.useMemory;
   }
 
-  /** Spark's description, e.g. "Memory Deserialized 1x Replicated"; empty for NONE. */
+  /** Spark's description, e.g. "Memory Deserialized 1x Replicated"; empty for NONE. @example `StorageLevel.DISK_ONLY.description // 'Disk Serialized 1x Replicated'` */
   get description(): string {
     if (!this.isValid) return '';
     const parts: string[] = [];
@@ -44,11 +44,12 @@ export class StorageLevel {
     return parts.join(' ');
   }
 
+  /** The level's name. @example `String(StorageLevel.DISK_ONLY) // 'DISK_ONLY'` */
   toString(): string {
     return this.name;
   }
 
-  /** The level with this name (for levels that crossed a thread boundary as data). */
+  /** The level with this name (for levels that crossed a thread boundary as data). @example `StorageLevel.byName('DISK_ONLY') === StorageLevel.DISK_ONLY // true` */
   static byName(name: string): StorageLevel {
     const level = (StorageLevel as unknown as Record<string, unknown>)[name];
     if (!(level instanceof StorageLevel)) throw new Error(`Unknown storage level "${name}"`);

@@ -6,7 +6,15 @@
 import { IllegalArgumentError } from '../../core/errors.js';
 import { defaultCompare } from '../../core/keys.js';
 
-/** Checks explicit bucket boundaries with PySpark's rules and messages. */
+/**
+ * Checks explicit bucket boundaries with PySpark's rules and messages.
+ *
+ * @example
+ * ```ts
+ * checkBuckets([0, 5, 10]) // passes
+ * checkBuckets([0, 10, 5]) // throws IllegalArgumentError: buckets should be sorted: buckets[1]=10 > buckets[2]=5.
+ * ```
+ */
 export function checkBuckets(buckets: readonly unknown[]): void {
   if (buckets.length < 2) throw new IllegalArgumentError(`buckets should have more than one value, got [${buckets.join(', ')}].`);
   buckets.forEach((b, i) => {
@@ -21,7 +29,16 @@ export function checkBuckets(buckets: readonly unknown[]): void {
   }
 }
 
-/** True when numeric, finite boundaries are evenly spaced (within 1e-10); infinite ones never are. */
+/**
+ * True when numeric, finite boundaries are evenly spaced (within 1e-10); infinite ones never are.
+ *
+ * @example
+ * ```ts
+ * evenlySpaced([0, 5, 10]) // true
+ * evenlySpaced([0, 5, 20]) // false
+ * evenlySpaced([0, Infinity]) // false
+ * ```
+ */
 export function evenlySpaced(buckets: readonly unknown[]): boolean {
   if (!buckets.every((b) => typeof b === 'number' && Number.isFinite(b))) return false;
   const b = buckets as readonly number[];
@@ -30,7 +47,15 @@ export function evenlySpaced(buckets: readonly unknown[]): boolean {
   return true;
 }
 
-/** A counter for one partition: returns counts with the last two buckets already merged by `finish`. */
+/**
+ * A counter for one partition: returns counts with the last two buckets already merged by `finish`.
+ *
+ * @example
+ * ```ts
+ * const { zero, step } = bucketCounter([0, 5, 10], true);
+ * [1, 5, 7, 10, 11, NaN].reduce(step, zero()) // [1, 2, 1] (the last slot counts x == 10; 11 and NaN are ignored)
+ * ```
+ */
 export function bucketCounter(buckets: readonly unknown[], even: boolean): { zero: () => number[]; step: (c: number[], x: unknown) => number[] } {
   const first = buckets[0];
   const last = buckets[buckets.length - 1];
@@ -61,7 +86,7 @@ export function bucketCounter(buckets: readonly unknown[], even: boolean): { zer
   };
 }
 
-/** Merges the last counter into the one before (so x == max lands in the last bucket). */
+/** Merges the last counter into the one before (so x == max lands in the last bucket). @example `closeLastBucket([1, 2, 1]) // [1, 3]` */
 export function closeLastBucket(counts: number[]): number[] {
   const out = counts.slice(0, -1);
   out[out.length - 1] = (out[out.length - 1] as number) + (counts[counts.length - 1] as number);

@@ -10,7 +10,17 @@ import { IllegalArgumentError } from '../../core/errors.js';
 import { serialize } from '../../core/serializer.js';
 import type { ResultFunction } from '../../../operators/shared/result-function.js';
 
-/** The text line of one record: strings as they are, numbers and booleans by String, other values as JSON. */
+/**
+ * The text line of one record: strings as they are, numbers and booleans by String, other values as JSON.
+ *
+ * @example
+ * ```ts
+ * recordToLine('a') // 'a'
+ * recordToLine(3) // '3'
+ * recordToLine([1, 'a']) // '[1,"a"]'
+ * recordToLine(null) // throws IllegalArgumentError: text files do not allow null rows; ...
+ * ```
+ */
 export function recordToLine(record: unknown): string {
   if (record === null || record === undefined) {
     throw new IllegalArgumentError(`text files do not allow ${String(record)} rows; map them to a string first.`);
@@ -20,7 +30,14 @@ export function recordToLine(record: unknown): string {
   return JSON.stringify(record);
 }
 
-/** Where the parts are written before the commit. */
+/**
+ * Where the parts are written before the commit.
+ *
+ * @example
+ * ```ts
+ * temporaryDir('out/words') // '/abs/path/out/words.squall-tmp-13655-43q3wa2wf7m' (created; throws if out/words exists)
+ * ```
+ */
 export function temporaryDir(path: string): string {
   const target = resolve(path);
   if (existsSync(target)) {
@@ -32,7 +49,16 @@ export function temporaryDir(path: string): string {
   return temp;
 }
 
-/** A result function writing each partition to `<dir>/part-NNNNN`. */
+/**
+ * A result function writing each partition to `<dir>/part-NNNNN`.
+ *
+ * @example
+ * ```ts
+ * const write = writePartFiles(temp, 'text');
+ * write.name // 'saveAsTextFile'
+ * write.finish(['a', 'b'], 3) // 2; temp/part-00003 holds 'a\nb\n'
+ * ```
+ */
 export function writePartFiles(dir: string, format: 'text' | 'object'): ResultFunction<number> {
   return {
     name: format === 'text' ? 'saveAsTextFile' : 'saveAsObjectFile',
@@ -48,13 +74,13 @@ export function writePartFiles(dir: string, format: 'text' | 'object'): ResultFu
   };
 }
 
-/** Moves the finished folder into place. */
+/** Moves the finished folder into place. @example `commit(temp, 'out/words') // out/words now holds the part files and _SUCCESS` */
 export function commit(temp: string, path: string): void {
   writeFileSync(join(temp, '_SUCCESS'), '');
   renameSync(temp, resolve(path));
 }
 
-/** Deletes the temporary folder of a failed job. */
+/** Deletes the temporary folder of a failed job. @example `abort(temp) // temp is gone; nothing was written at the target path` */
 export function abort(temp: string): void {
   rmSync(temp, { recursive: true, force: true });
 }

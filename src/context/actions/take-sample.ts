@@ -4,7 +4,16 @@
  * Layer: context. Runs in: driver.
  */
 
-/** The sampling fraction for `num` of `total` records. */
+/**
+ * The sampling fraction for `num` of `total` records.
+ *
+ * @example
+ * ```ts
+ * fractionForSampleSize(10, 1000, false) // 0.03711246244222553
+ * fractionForSampleSize(10, 1000, true) // 0.03846049894151542
+ * fractionForSampleSize(900, 1000, false) // 1
+ * ```
+ */
 export function fractionForSampleSize(num: number, total: number, withReplacement: boolean): number {
   const p = num / total;
   if (withReplacement) {
