@@ -298,15 +298,14 @@ export function encodeResult(result: TaskRunResult, task: TaskDescription): { me
     if (result.status !== 'failed') throw new Error(`Unexpected task status ${result.status} in a worker`);
     return { message: { ...result, metrics: { ...result.metrics } }, transferList: [] };
   }
-  const flatValue = flatNumbers(result.value, false);
+  const flat = flatNumbers(result.value, false);
   const wrong =
-    (flatValue ? undefined : uncopyable(result.value, 'the result', 0)) ??
+    (flat ? undefined : uncopyable(result.value, 'the result', 0)) ??
     result.newCachedBlocks.reduce<string | undefined>((found, b) => found ?? uncopyable(b.records, `the cached partition ${b.partition} of RDD ${b.rdd.id}`, 0), undefined);
   if (wrong) return { message: uncopyableResult(task, wrong, result.runTime), transferList: [] };
   const shuffleBlocks = result.shuffleBlocks ? ownBlocks(result.shuffleBlocks) : undefined;
   const moving = new Set<ArrayBuffer>();
   for (const b of shuffleBlocks ?? []) moving.add(b.buffer as ArrayBuffer);
-  const flat = flatValue;
   const value = flat ?? result.value;
   transferables(value, moving);
   // Never move a buffer the task received as input: inputs may be reused by the caller.
