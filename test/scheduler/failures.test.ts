@@ -340,9 +340,16 @@ describe('executor loss', () => {
   it('killing an executor during a job still gives the right result, and a replacement "2" joins', async () => {
     const c = start();
     let replacement: string | undefined;
-    onFirst(c, (e) => e.type === 'taskEnd', () => {
-      replacement = c.killExecutor('0').executorId;
-    });
+    // Killed right after executor 0's first tasks launch (once the offer round is over), so some of
+    // its tasks are surely still running, however fast the workers are and however loaded the driver.
+    onFirst(
+      c,
+      (e) => e.type === 'taskStart' && e.taskInfo.executorId === '0',
+      () =>
+        queueMicrotask(() => {
+          replacement = c.killExecutor('0').executorId;
+        }),
+    );
     const data = Array.from({ length: 2000 }, (_, i) => i);
     expect(await c.parallelize(data, 48).map((x) => x * 2).sum()).toBe(2 * 1999 * 1000);
     expect(replacement).toBe('2');
