@@ -51,8 +51,8 @@ export async function rebuildValue(captured: Captured): Promise<unknown> {
 // ---- pinned buffers --------------------------------------------------------------------------
 
 /**
- * Buffers of typed arrays that rebuilt functions hold (captured data, broadcast values). They
- * outlive the task that returns them, so a task result must copy them, never move them.
+ * Buffers of typed arrays inside broadcast values, which a worker keeps for many tasks: a task
+ * result must copy them, never move them. (Other captured data is copied for each task.)
  */
 const pinned = new WeakSet<ArrayBufferLike>();
 
@@ -406,11 +406,13 @@ class Rebuilder {
     }
   }
 
-  /** Pure data: its copy, or the value itself when this rebuild owns the message. */
+  /**
+   * Pure data: this rebuild's own copy. Copies are not pinned: they live only as long as the one
+   * task that rebuilt them, so its result may move their buffers (views of shared memory are not
+   * copied, and never move).
+   */
   private data(value: unknown): unknown {
-    const out = this.copies?.has(value) ? this.copies.get(value) : value;
-    pin(out, 0);
-    return out;
+    return this.copies?.has(value) ? this.copies.get(value) : value;
   }
 
   private fn(node: CapturedFunction): unknown {
